@@ -1,0 +1,66 @@
+//! The HTTP API (axum): health, statistics and the first read-only JSON/GeoJSON endpoints
+//! over regions, grids and buildings, plus the web map's static files.
+//!
+//! Handlers call the [`store`](crate::store) only through its public methods and turn
+//! its records into GeoJSON; the API never writes SQL.
+
+mod buildings;
+mod error;
+mod features;
+mod regions;
+
+use std::path::PathBuf;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+use crate::store::{Backend, Store};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole application: API routes, then static files from `web_dir`.
+pub fn router(store: Store, web_dir: PathBuf) -> Router {
+    let state = AppState { store };
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/api/stats", get(stats))
+        .route("/api/regions", get(regions::list))
+        .route("/api/regions/{id}", get(regions::one))
+        .route("/api/grids", get(regions::grids))
+        .route("/api/grids/{id}", get(regions::grid))
+        .route("/api/buildings", get(buildings::list))
+        .route("/api/buildings/{id}", get(buildings::one))
+        .fallback_service(ServeDir::new(web_dir).append_index_html_on_directories(true))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let counts = state.store.counts().await?;
+    let backend = match state.store.backend() {
+        Backend::Postgres => "postgres",
+        Backend::Sqlite => "sqlite",
+    };
+    Ok(Json(
+        json!({ "status": "ok", "backend": backend, "buildings": counts.buildings }),
+    ))
+}
+
+async fn stats(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Json<crate::store::Counts>, ApiError> {
+    Ok(Json(state.store.counts().await?))
+}

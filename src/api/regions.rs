@@ -1,0 +1,91 @@
+//! Regions (district, street, community) and grids as GeoJSON.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use geo::Geometry;
+use geojson::{Feature, FeatureCollection};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::features::{collection, feature};
+use super::{ApiError, AppState};
+use crate::model::RegionLevel;
+
+/// `GET /api/regions` parameters.
+#[derive(Debug, Deserialize)]
+pub struct RegionParams {
+    pub level: Option<RegionLevel>,
+    pub parent: Option<i64>,
+}
+
+/// `GET /api/regions?level=&parent=`.
+pub async fn list(
+    State(state): State<AppState>,
+    params: Result<Query<RegionParams>, QueryRejection>,
+) -> Result<Json<FeatureCollection>, ApiError> {
+    let Query(p) = params?;
+    let regions = state.store.regions(p.level, p.parent).await?;
+    Ok(Json(collection(
+        regions
+            .iter()
+            .map(|r| feature(r.id, r, &Geometry::MultiPolygon(r.boundary.clone())))
+            .collect(),
+    )))
+}
+
+/// `GET /api/regions/{id}`.
+pub async fn one(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Feature>, ApiError> {
+    let Path(id) = id?;
+    let r = state.store.region(id).await?.ok_or(ApiError::NotFound {
+        what: "region",
+        id: id.to_string(),
+    })?;
+    Ok(Json(feature(
+        r.id,
+        &r,
+        &Geometry::MultiPolygon(r.boundary.clone()),
+    )))
+}
+
+/// `GET /api/grids` parameters.
+#[derive(Debug, Deserialize)]
+pub struct GridParams {
+    pub community: Option<i64>,
+}
+
+/// `GET /api/grids?community=`: grids of published plans.
+pub async fn grids(
+    State(state): State<AppState>,
+    params: Result<Query<GridParams>, QueryRejection>,
+) -> Result<Json<FeatureCollection>, ApiError> {
+    let Query(p) = params?;
+    let grids = state.store.grids(p.community).await?;
+    Ok(Json(collection(
+        grids
+            .iter()
+            .map(|g| feature(g.id, g, &Geometry::MultiPolygon(g.boundary.clone())))
+            .collect(),
+    )))
+}
+
+/// `GET /api/grids/{id}`: the grid with its workers.
+pub async fn grid(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Feature>, ApiError> {
+    let Path(id) = id?;
+    let g = state.store.grid(id).await?.ok_or(ApiError::NotFound {
+        what: "grid",
+        id: id.to_string(),
+    })?;
+    let workers = state.store.grid_workers(id).await?;
+    let mut f = feature(g.id, &g, &Geometry::MultiPolygon(g.boundary.clone()));
+    if let Some(props) = f.properties.as_mut() {
+        props.insert("workers".into(), json!(workers));
+    }
+    Ok(Json(f))
+}

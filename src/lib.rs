@@ -1,0 +1,14 @@
+//! wangge (网格): spatial service and web map for grid-based community governance.
+//!
+//! Data flows one way: [`import`] (and [`demo`]) → [`store`] → API ([`api`]) → web.
+//! [`model`] is the shared vocabulary, [`crs`] converts coordinates for imports,
+//! [`geometry`] holds the small geometric helpers the others share.
+
+pub mod api;
+pub mod config;
+pub mod crs;
+pub mod demo;
+pub mod geometry;
+pub mod import;
+pub mod model;
+pub mod store;

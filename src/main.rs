@@ -1,0 +1,313 @@
+//! The `wangge` command: imports, the demo street, statistics and the server.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use wangge::crs::Crs;
+use wangge::import::estimate::{EstimateParams, DEFAULT_DWELLING_M2};
+use wangge::import::geojson::{GeoJsonOptions, Layer};
+use wangge::import::osm::{CommunitySource, OsmOptions};
+use wangge::import::prepare::PrepareOptions;
+use wangge::import::{self, ImportReport};
+use wangge::store::Store;
+use wangge::{config, demo};
+
+/// wangge (网格): grid-based community governance — store, lookup, balancing and web map.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Database URL: postgres://USER:PASS@HOST:PORT/DB or sqlite:PATH.
+    /// Default: sqlite:data/wangge.sqlite.
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import data; each import is one transaction and re-running it updates by source id.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Generate the demo street (deterministic by seed) into the database.
+    Demo {
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Empty the database first (otherwise the demo is merged by source id).
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// Print row counts of the database as JSON.
+    Stats,
+    /// Serve the API and the web map.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = config::DEFAULT_BIND)]
+        bind: String,
+        /// Folder of the web map's files.
+        #[arg(long, default_value = "web")]
+        web: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// Name of the street created for communities without one (default: from the file name).
+    #[arg(long)]
+    street: Option<String>,
+    /// Mean gross floor area of one dwelling in m², for household estimates.
+    #[arg(long, default_value_t = DEFAULT_DWELLING_M2)]
+    dwelling_m2: f64,
+    /// Print the full import report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Common {
+    fn prepare_options(&self) -> PrepareOptions {
+        PrepareOptions {
+            street_name: self.street.clone(),
+            estimate: EstimateParams {
+                dwelling_m2: self.dwelling_m2,
+            },
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// OpenStreetMap .osm.pbf or .osm (XML).
+    Osm {
+        file: PathBuf,
+        /// Which areas are communities: residential (landuse=residential), city_block
+        /// (place=city_block) or admin_level=N (boundary=administrative).
+        #[arg(long, default_value = "residential")]
+        communities: CommunitySource,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// One GeoJSON layer.
+    Geojson {
+        /// districts, streets, communities, grids, buildings, cameras, barriers or addresses.
+        #[arg(long)]
+        layer: Layer,
+        file: PathBuf,
+        /// CRS of the coordinates: 4326, 4490, 3857, 4513–4554 (CGCS2000 Gauss–Krüger), gcj02, bd09.
+        /// Default: the file's "crs" member, else EPSG:4326.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Source name used to match features on re-import (default: the file stem).
+        #[arg(long)]
+        source: Option<String>,
+        /// Skip unusable features (listed in the report) instead of failing.
+        #[arg(long)]
+        skip_invalid: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Household register CSV (see README for columns).
+    Households { file: PathBuf },
+    /// People register CSV (see README for columns).
+    People { file: PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "wangge=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line each.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(&format!("\n  caused by: {text}"));
+        }
+        source = s.source();
+    }
+    out
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let url = config::database_url(cli.db.as_deref());
+    let store = Store::open(&url).await.map_err(|e| chain(&e))?;
+    match cli.command {
+        Command::Import(cmd) => {
+            let (report, json) = run_import(&store, cmd).await.map_err(|e| chain(&e))?;
+            print_report(&report, json);
+        }
+        Command::Demo { seed, fresh } => {
+            if fresh {
+                store.clear().await.map_err(|e| chain(&e))?;
+            }
+            let dataset = demo::generate(seed);
+            let report = import::import_dataset(
+                &store,
+                dataset,
+                "demo",
+                std::path::Path::new(&format!("demo:seed={seed}")),
+                &PrepareOptions::default(),
+                vec![],
+            )
+            .await
+            .map_err(|e| chain(&e))?;
+            print_report(&report, false);
+        }
+        Command::Stats => {
+            let counts = store.counts().await.map_err(|e| chain(&e))?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&counts).unwrap_or_default()
+            );
+        }
+        Command::Serve { bind, web } => {
+            let listener = tokio::net::TcpListener::bind(&bind)
+                .await
+                .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+            let local = listener.local_addr().map_err(|e| e.to_string())?;
+            println!(
+                "wangge serving {} on http://{local}/ (web files from {})",
+                wangge::store::redact(&url),
+                web.display()
+            );
+            axum::serve(listener, wangge::api::router(store, web))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+                .map_err(|e| format!("server failed: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+async fn run_import(
+    store: &Store,
+    cmd: ImportCommand,
+) -> Result<(ImportReport, bool), import::ImportError> {
+    Ok(match cmd {
+        ImportCommand::Osm {
+            file,
+            communities,
+            common,
+        } => {
+            let report = import::import_osm(
+                store,
+                &file,
+                &OsmOptions { communities },
+                &common.prepare_options(),
+            )
+            .await?;
+            (report, common.json)
+        }
+        ImportCommand::Geojson {
+            layer,
+            file,
+            crs,
+            source,
+            skip_invalid,
+            common,
+        } => {
+            let crs = match crs {
+                Some(c) => Some(Crs::parse(&c).map_err(|source| import::ImportError::Crs {
+                    path: file.clone(),
+                    source,
+                })?),
+                None => None,
+            };
+            let options = GeoJsonOptions {
+                layer,
+                crs,
+                source,
+                skip_invalid,
+            };
+            (
+                import::import_geojson(store, &file, &options, &common.prepare_options()).await?,
+                common.json,
+            )
+        }
+        ImportCommand::Households { file } => {
+            (import::import_households(store, &file).await?, false)
+        }
+        ImportCommand::People { file } => (import::import_people(store, &file).await?, false),
+    })
+}
+
+fn print_report(report: &ImportReport, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        );
+        return;
+    }
+    let w = &report.written;
+    println!("imported {} ({})", report.path, report.kind);
+    for (name, u) in [
+        ("regions", w.regions),
+        ("grids", w.grids),
+        ("buildings", w.buildings),
+        ("households", w.households),
+        ("people", w.people),
+        ("cameras", w.cameras),
+        ("workers", w.workers),
+        ("barriers", w.barriers),
+        ("address points", w.address_points),
+    ] {
+        if u.inserted + u.updated > 0 {
+            println!(
+                "  {name:<15} {:>7} new {:>7} updated",
+                u.inserted, u.updated
+            );
+        }
+    }
+    let p = &report.prepared;
+    if w.provisional_grids > 0 {
+        println!(
+            "  provisional grids {} (one per community without grids)",
+            w.provisional_grids
+        );
+    }
+    if p.estimated_buildings > 0 {
+        println!(
+            "  households estimated: {} in {} buildings",
+            p.estimated_households, p.estimated_buildings
+        );
+    }
+    if p.buildings_outside_communities > 0 {
+        println!(
+            "  buildings outside every community: {} (put in the unassigned-area community)",
+            p.buildings_outside_communities
+        );
+    }
+    if !report.skipped.is_empty() {
+        println!("  skipped {} features:", report.skipped.len());
+        for s in report.skipped.iter().take(20) {
+            println!("    {}: {}", s.place, s.reason);
+        }
+        if report.skipped.len() > 20 {
+            println!(
+                "    … and {} more (--json lists all)",
+                report.skipped.len() - 20
+            );
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Shared test fixtures: a fresh store per backend, the real data files, loopback servers.
+#![allow(dead_code)]
+
+pub mod osm_count;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::Connection;
+use wangge::store::Store;
+
+/// A store for one test, with whatever keeps it alive.
+pub struct TestDb {
+    pub name: &'static str,
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The throwaway cluster started by scripts/test.sh; tests fail without it.
+pub fn postgres_base_url() -> String {
+    std::env::var("WANGGE_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "WANGGE_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts \
+             a throwaway PostGIS cluster (or point it at a cluster with a postgis-enabled \
+             wangge_template database)"
+        )
+    })
+}
+
+/// A new empty PostGIS database cloned from the cluster's template.
+pub async fn postgres() -> TestDb {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let base = postgres_base_url();
+    let name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let mut admin = sqlx::PgConnection::connect(&format!("{base}postgres"))
+        .await
+        .expect("connect to the test cluster");
+    // CREATE DATABASE from one template cannot run concurrently: retry while it is busy.
+    let mut tries = 0;
+    loop {
+        match sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE wangge_template"))
+            .execute(&mut admin)
+            .await
+        {
+            Ok(_) => break,
+            Err(e) if tries < 50 && e.to_string().contains("being accessed by other users") => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("create test database: {e}"),
+        }
+    }
+    let url = format!("{base}{name}");
+    let store = Store::open(&url).await.expect("open postgres store");
+    TestDb {
+        name: "postgres",
+        store,
+        url,
+        _dir: None,
+    }
+}
+
+/// A new SQLite file in a temporary directory.
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:{}", dir.path().join("test.sqlite").display());
+    let store = Store::open(&url).await.expect("open sqlite store");
+    TestDb {
+        name: "sqlite",
+        store,
+        url,
+        _dir: Some(dir),
+    }
+}
+
+/// One fresh store of each backend.
+pub async fn both() -> Vec<TestDb> {
+    vec![sqlite().await, postgres().await]
+}
+
+/// A file of ../shared/data; fails the test clearly when it is missing.
+pub fn shared_data(relative: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(relative);
+    assert!(
+        path.exists(),
+        "test data {} is missing: the OpenStreetMap extracts must be in ../shared/data beside the checkout",
+        path.display()
+    );
+    path
+}
+
+/// Writes `content` to a file in a new temporary directory.
+pub fn temp_file(name: &str, content: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).expect("write temp file");
+    (dir, path)
+}
