@@ -12,8 +12,9 @@ use super::system::{Crs, EPSG_WEB_MERCATOR, GK_CM_FIRST, GK_ZONED_FIRST};
 pub(crate) const WEB_MERCATOR_MAX: f64 = 20_037_508.342_789_244;
 
 /// Whether `(x, y)` is a possible coordinate of `crs` (for the offset systems and
-/// geographic CRSs: finite longitude/latitude within ±180/±90; for Web Mercator |x| within
-/// the world; for Gauss–Krüger zones an easting within the zone's 1000 km band).
+/// geographic CRSs: finite longitude/latitude within ±180/±90; for Web Mercator within the
+/// square world of ±20037508.34 m, i.e. latitudes within ±85.05°; for Gauss–Krüger zones an
+/// easting within the zone's 1000 km band and a northing within ±10000 km).
 pub(crate) fn plausible(crs: Crs, x: f64, y: f64) -> bool {
     if !x.is_finite() || !y.is_finite() {
         return false;
@@ -30,7 +31,7 @@ pub(crate) fn plausible(crs: Crs, x: f64, y: f64) -> bool {
         return (base..base + 1e6).contains(&x) && y.abs() <= 1e7;
     }
     if crs == Crs::Epsg(EPSG_WEB_MERCATOR) {
-        return x.abs() <= WEB_MERCATOR_MAX + 1.0;
+        return x.abs() <= WEB_MERCATOR_MAX + 1.0 && y.abs() <= WEB_MERCATOR_MAX + 1.0;
     }
     true
 }
@@ -40,6 +41,14 @@ pub(crate) fn out_of_range_message(crs: Crs, x: f64, y: f64) -> String {
     let head = format!("coordinate ({x}, {y}) is out of range for {crs}");
     if !x.is_finite() || !y.is_finite() {
         return format!("{head}: it is not a finite number");
+    }
+    if plausible(crs, x, y) {
+        // The input is fine in itself; its conversion left the target CRS's valid range.
+        return format!(
+            "coordinate ({x}, {y}) in {crs} cannot be converted: the result lies outside the \
+             valid range of the target CRS (e.g. a pole in Web Mercator, or far outside a \
+             Gauss–Krüger zone)"
+        );
     }
     if crs.is_geographic() {
         let mut m = format!(
@@ -77,8 +86,8 @@ pub(crate) fn out_of_range_message(crs: Crs, x: f64, y: f64) -> String {
     }
     if crs == Crs::Epsg(EPSG_WEB_MERCATOR) {
         return format!(
-            "{head}: Web Mercator eastings lie within ±{WEB_MERCATOR_MAX:.0} m; is the CRS \
-             really {crs}? {}",
+            "{head}: Web Mercator coordinates lie within ±{WEB_MERCATOR_MAX:.0} m; is the \
+             CRS really {crs}? {}",
             projected_guess(x, y)
         );
     }

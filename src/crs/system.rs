@@ -265,3 +265,167 @@ impl std::str::FromStr for Crs {
         Crs::parse(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_wgs84_spellings() {
+        for s in [
+            "4326",
+            "EPSG:4326",
+            "epsg:4326",
+            " EPSG:4326 ",
+            "urn:ogc:def:crs:EPSG::4326",
+            "urn:ogc:def:crs:EPSG:9.9.1:4326",
+            "http://www.opengis.net/def/crs/EPSG/0/4326",
+            "https://www.opengis.net/def/crs/EPSG/0/4326",
+            "CRS84",
+            "OGC:CRS84",
+            "urn:ogc:def:crs:OGC:1.3:CRS84",
+            "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+            "WGS84",
+            "wgs-84",
+        ] {
+            assert_eq!(Crs::parse(s), Ok(Crs::Wgs84), "{s}");
+        }
+    }
+
+    #[test]
+    fn parses_offset_systems() {
+        for s in ["gcj02", "GCJ-02", "gcj-02", "GCJ02", "gcj_02", GCJ02_URI] {
+            assert_eq!(Crs::parse(s), Ok(Crs::Gcj02), "{s}");
+        }
+        for s in ["bd09", "BD-09", "bd-09", "BD09", BD09_URI] {
+            assert_eq!(Crs::parse(s), Ok(Crs::Bd09), "{s}");
+        }
+    }
+
+    #[test]
+    fn parses_supported_epsg_codes() {
+        assert_eq!(Crs::parse("EPSG:4490"), Ok(Crs::Epsg(4490)));
+        assert_eq!(Crs::parse("3857"), Ok(Crs::Epsg(3857)));
+        assert_eq!(
+            Crs::parse("urn:ogc:def:crs:EPSG::4527"),
+            Ok(Crs::Epsg(4527))
+        );
+        assert_eq!(
+            Crs::parse("http://www.opengis.net/def/crs/EPSG/0/4549"),
+            Ok(Crs::Epsg(4549))
+        );
+        for code in 4513..=4554 {
+            assert_eq!(Crs::parse(&format!("EPSG:{code}")), Ok(Crs::Epsg(code)));
+        }
+    }
+
+    #[test]
+    fn rejects_unsupported_codes_naming_them() {
+        for s in [
+            "EPSG:4512",
+            "4555",
+            "EPSG:32650",
+            "urn:ogc:def:crs:EPSG::2000",
+            "http://www.opengis.net/def/crs/EPSG/0/9999",
+            "99999999999",
+        ] {
+            match Crs::parse(s) {
+                Err(e @ CrsError::Unsupported(_)) => {
+                    let msg = e.to_string();
+                    assert!(msg.contains(s), "{msg}");
+                    assert!(msg.contains("EPSG:4490") && msg.contains("gcj02"), "{msg}");
+                }
+                other => panic!("{s}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_garbage_as_unknown() {
+        for s in [
+            "",
+            "  ",
+            "foo",
+            "EPSG:",
+            "EPSG:abc",
+            "EPSG:-4326",
+            "urn:ogc:def:crs:EPSG::",
+            "urn:x:4326",
+            "http://example.com/4326",
+            "http://www.opengis.net/def/crs/FOO/0/1",
+            "4326.0",
+            "gcj03",
+        ] {
+            assert!(
+                matches!(Crs::parse(s), Err(CrsError::Unknown(_))),
+                "{s:?}: {:?}",
+                Crs::parse(s)
+            );
+        }
+    }
+
+    #[test]
+    fn uris_and_display() {
+        assert_eq!(
+            Crs::Wgs84.uri(),
+            "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+        );
+        assert_eq!(Crs::Epsg(4326).uri(), Crs::Wgs84.uri());
+        assert_eq!(
+            Crs::Epsg(4490).uri(),
+            "http://www.opengis.net/def/crs/EPSG/0/4490"
+        );
+        assert_eq!(
+            Crs::Gcj02.uri(),
+            "http://www.opengis.net/def/crs/wangge/0/gcj02"
+        );
+        assert_eq!(
+            Crs::Bd09.uri(),
+            "http://www.opengis.net/def/crs/wangge/0/bd09"
+        );
+        assert_eq!(Crs::Wgs84.to_string(), "EPSG:4326");
+        assert_eq!(Crs::Epsg(3857).to_string(), "EPSG:3857");
+        assert_eq!(Crs::Gcj02.to_string(), "GCJ-02");
+        assert_eq!(Crs::Bd09.to_string(), "BD-09");
+        // Every supported CRS parses back from its URI and its display form.
+        let mut all = vec![
+            Crs::Wgs84,
+            Crs::Gcj02,
+            Crs::Bd09,
+            Crs::Epsg(4490),
+            Crs::Epsg(3857),
+        ];
+        all.extend((4513..=4554).map(Crs::Epsg));
+        for crs in all {
+            assert_eq!(Crs::parse(&crs.uri()), Ok(crs));
+            assert_eq!(crs.to_string().parse::<Crs>(), Ok(crs));
+        }
+    }
+
+    #[test]
+    fn classifies() {
+        assert!(Crs::Wgs84.is_geographic() && Crs::Epsg(4490).is_geographic());
+        assert!(Crs::Gcj02.is_geographic() && Crs::Bd09.is_geographic());
+        assert!(!Crs::Epsg(3857).is_geographic() && !Crs::Epsg(4527).is_geographic());
+        let z = Crs::Epsg(4527).gauss_kruger_zone().unwrap();
+        assert_eq!(
+            (z.zone, z.zone_in_easting, z.central_meridian()),
+            (39, true, 117.0)
+        );
+        assert_eq!((z.zoned_epsg(), z.cm_epsg()), (4527, 4548));
+        let z = Crs::Epsg(4548).gauss_kruger_zone().unwrap();
+        assert_eq!((z.zone, z.zone_in_easting), (39, false));
+        let first = Crs::Epsg(4534).gauss_kruger_zone().unwrap();
+        assert_eq!(first.central_meridian(), 75.0);
+        let last = Crs::Epsg(4554).gauss_kruger_zone().unwrap();
+        assert_eq!(last.central_meridian(), 135.0);
+        assert_eq!(Crs::Epsg(4513).gauss_kruger_zone().unwrap().zone, 25);
+        assert_eq!(Crs::Epsg(4533).gauss_kruger_zone().unwrap().zone, 45);
+        assert!(Crs::Epsg(3857).gauss_kruger_zone().is_none());
+        assert!(Crs::Epsg(4490).authority_axes_swapped());
+        assert!(Crs::Epsg(4527).authority_axes_swapped());
+        assert!(!Crs::Wgs84.authority_axes_swapped() && !Crs::Epsg(3857).authority_axes_swapped());
+        assert_eq!(Crs::Gcj02.epsg(), None);
+        assert_eq!(Crs::Wgs84.epsg(), Some(4326));
+    }
+}

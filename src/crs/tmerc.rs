@@ -14,8 +14,6 @@ const WGS84_F: f64 = 1.0 / 298.257_223_563;
 pub(crate) struct TransverseMercator {
     /// Central meridian, degrees.
     lon0: f64,
-    /// Scale on the central meridian.
-    k0: f64,
     /// False easting, metres.
     false_easting: f64,
     /// False northing, metres.
@@ -156,7 +154,6 @@ impl TransverseMercator {
         ];
         TransverseMercator {
             lon0,
-            k0,
             false_easting,
             false_northing,
             e,
@@ -164,12 +161,6 @@ impl TransverseMercator {
             alpha,
             beta,
         }
-    }
-
-    /// Scale on the central meridian.
-    #[cfg(test)]
-    pub(crate) fn k0(&self) -> f64 {
-        self.k0
     }
 
     /// τ' = tan of the conformal latitude, from τ = tan of the geodetic latitude.

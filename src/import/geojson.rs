@@ -4,6 +4,7 @@
 //! Properties are read by name with a few aliases (documented in the README), so that
 //! common exports (OSM-derived Tilezen layers, QGIS exports) load without renaming.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -94,15 +95,55 @@ pub fn read_geojson(
     });
     let mut ds = Dataset::new(source);
     let mut skipped = Vec::new();
+    // Source id → index of the first feature with it.
+    let mut first_with_id: HashMap<String, usize> = HashMap::new();
     for (index, feature) in features.iter().enumerate() {
         let place = feature_place(index, feature);
-        match read_feature(&mut ds, options.layer, index, feature, &transformer) {
+        let mut record = Dataset::new(ds.source.clone());
+        match read_feature(&mut record, options.layer, index, feature, &transformer) {
             Ok(()) => {}
-            Err(reason) if options.skip_invalid => skipped.push(SkippedFeature { place, reason }),
+            Err(reason) if options.skip_invalid => {
+                skipped.push(SkippedFeature { place, reason });
+                continue;
+            }
             Err(reason) => return Err(ImportError::record(path, place, reason)),
+        }
+        let id = feature_id(feature).unwrap_or_else(|| format!("feature-{index}"));
+        match first_with_id.get(&id) {
+            None => {
+                first_with_id.insert(id, index);
+                append(&mut ds, record);
+            }
+            // Pieces of one line (e.g. an OSM way cut at tile edges) make one barrier.
+            Some(_) if options.layer == Layer::Barriers => {
+                if let (Some(target), Some(piece)) = (
+                    ds.barriers.iter_mut().find(|b| b.source_id == id),
+                    record.barriers.pop(),
+                ) {
+                    target.geometry.0.extend(piece.geometry.0);
+                }
+            }
+            Some(first) => return Err(ImportError::record(
+                path,
+                place,
+                format!(
+                    "id {id:?} is also the id of feature {first}; ids must be unique in a {} layer",
+                    options.layer
+                ),
+            )),
         }
     }
     Ok((ds, skipped))
+}
+
+/// Moves the records of `part` to the end of `ds`.
+fn append(ds: &mut Dataset, mut part: Dataset) {
+    ds.regions.append(&mut part.regions);
+    ds.grids.append(&mut part.grids);
+    ds.buildings.append(&mut part.buildings);
+    ds.cameras.append(&mut part.cameras);
+    ds.barriers.append(&mut part.barriers);
+    ds.addresses.append(&mut part.addresses);
 }
 
 fn resolve_crs(

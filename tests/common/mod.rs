@@ -107,3 +107,47 @@ pub fn temp_file(name: &str, content: impl AsRef<[u8]>) -> (tempfile::TempDir, P
     std::fs::write(&path, content).expect("write temp file");
     (dir, path)
 }
+
+/// Everything a test compares to decide that two stores hold the same data, or that a
+/// store is unchanged: row counts, and per building its source id, community, grid and
+/// households (ids differ between backends, so they are mapped to source ids).
+pub async fn fingerprint(
+    store: &Store,
+) -> (
+    wangge::store::Counts,
+    Vec<(String, Option<String>, Option<String>, i32, bool)>,
+) {
+    use std::collections::HashMap;
+    let counts = store.counts().await.expect("counts");
+    let regions: HashMap<i64, String> = store
+        .regions(None, None)
+        .await
+        .expect("regions")
+        .into_iter()
+        .map(|r| (r.id, r.source_id))
+        .collect();
+    let grids: HashMap<i64, String> = store
+        .grids(None)
+        .await
+        .expect("grids")
+        .into_iter()
+        .map(|g| (g.id, g.code))
+        .collect();
+    let mut buildings: Vec<_> = store
+        .buildings(&Default::default())
+        .await
+        .expect("buildings")
+        .into_iter()
+        .map(|b| {
+            (
+                b.source_id,
+                b.community_id.and_then(|c| regions.get(&c).cloned()),
+                b.grid_id.and_then(|g| grids.get(&g).cloned()),
+                b.households,
+                b.households_estimated,
+            )
+        })
+        .collect();
+    buildings.sort();
+    (counts, buildings)
+}
