@@ -57,17 +57,27 @@ pub struct GridParams {
     pub community: Option<i64>,
 }
 
-/// `GET /api/grids?community=`: grids of published plans.
+/// `GET /api/grids?community=`: grids of published plans with their building and
+/// household totals.
 pub async fn grids(
     State(state): State<AppState>,
     params: Result<Query<GridParams>, QueryRejection>,
 ) -> Result<Json<FeatureCollection>, ApiError> {
     let Query(p) = params?;
     let grids = state.store.grids(p.community).await?;
+    let totals = state.store.grid_totals().await?;
     Ok(Json(collection(
         grids
             .iter()
-            .map(|g| feature(g.id, g, &Geometry::MultiPolygon(g.boundary.clone())))
+            .map(|g| {
+                let mut f = feature(g.id, g, &Geometry::MultiPolygon(g.boundary.clone()));
+                let t = totals.get(&g.id).copied().unwrap_or_default();
+                if let Some(props) = f.properties.as_mut() {
+                    props.insert("buildings".into(), json!(t.buildings));
+                    props.insert("households".into(), json!(t.households));
+                }
+                f
+            })
             .collect(),
     )))
 }

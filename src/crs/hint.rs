@@ -53,82 +53,120 @@ pub(crate) fn out_of_range_message(crs: Crs, x: f64, y: f64) -> String {
     if crs.is_geographic() {
         let mut m = format!(
             "{head}: x must be a longitude within [-180, 180] and y a latitude within [-90, 90] \
-             degrees"
+             degrees."
         );
         if x.abs() > 360.0 || y.abs() > 360.0 {
             m.push_str(&format!(
-                "; numbers this large are projected metres, not degrees: is the CRS really \
-                 {crs}? {}",
-                projected_guess(x, y)
+                " Numbers this large are projected metres, not degrees: is the CRS really {crs}? "
             ));
+            m.push_str(&projected_guess(x, y));
         } else if y.abs() > 90.0 && x.abs() <= 90.0 && y.abs() <= 180.0 {
-            m.push_str("; it looks like latitude, longitude order: wangge expects longitude first");
+            m.push_str(" It looks like latitude, longitude order: wangge expects longitude first.");
         }
         return m;
     }
     if let Some(gk) = crs.gauss_kruger_zone() {
         let zone = gk.zone;
-        if gk.zone_in_easting {
-            let mut m = format!(
+        let mut m = if gk.zone_in_easting {
+            format!(
                 "{head}: this Gauss–Krüger zone {zone} CRS expects eastings from {zone}000000 to \
-                 {zone}999999 m (zone number first)"
-            );
-            m.push_str(&suggest_gk(x, y));
-            return m;
+                 {zone}999999 m (zone number first)."
+            )
+        } else {
+            format!(
+                "{head}: this Gauss–Krüger CRS (central meridian {}°E) expects eastings from 0 \
+                 to 999999 m, without a zone number.",
+                gk.central_meridian()
+            )
+        };
+        if let Some(s) = gauss_kruger_guess(x, y) {
+            m.push(' ');
+            m.push_str(&s);
         }
-        let mut m = format!(
-            "{head}: this Gauss–Krüger CRS (central meridian {}°E) expects eastings from 0 to \
-             1000000 m without a zone number",
-            gk.central_meridian()
-        );
-        m.push_str(&suggest_gk(x, y));
         return m;
     }
     if crs == Crs::Epsg(EPSG_WEB_MERCATOR) {
         return format!(
-            "{head}: Web Mercator coordinates lie within ±{WEB_MERCATOR_MAX:.0} m; is the \
-             CRS really {crs}? {}",
+            "{head}: Web Mercator coordinates lie within ±{WEB_MERCATOR_MAX:.0} m. Is the CRS \
+             really {crs}? {}",
             projected_guess(x, y)
         );
     }
     format!("{head}: is the CRS really {crs}?")
 }
 
-/// A guess at the CRS of projected metres `(x, y)`.
+/// A guess, as a sentence, at the CRS of projected metres `(x, y)`.
 fn projected_guess(x: f64, y: f64) -> String {
-    let s = suggest_gk(x, y);
-    if !s.is_empty() {
-        return s.trim_start_matches("; ").to_string();
+    if let Some(s) = gauss_kruger_guess(x, y) {
+        return s;
     }
-    if x.abs() <= WEB_MERCATOR_MAX && y.abs() <= 2.0 * WEB_MERCATOR_MAX {
-        return "Declare the projected CRS the data is in (e.g. EPSG:3857 or a CGCS2000 \
-                Gauss–Krüger zone, EPSG:4513–4554)."
+    if x.abs() <= WEB_MERCATOR_MAX && y.abs() <= WEB_MERCATOR_MAX {
+        return "These could be Web Mercator (EPSG:3857); declare the projected CRS the data \
+                is in."
             .to_string();
     }
     "The numbers fit none of the supported CRSs.".to_string()
 }
 
-/// If `(x, y)` looks like a Gauss–Krüger coordinate in China, which EPSG code it fits.
-fn suggest_gk(x: f64, y: f64) -> String {
+/// If `(x, y)` looks like a Gauss–Krüger coordinate in China, a sentence naming the EPSG
+/// code(s) it fits.
+fn gauss_kruger_guess(x: f64, y: f64) -> Option<String> {
     // Northings of China lie between about 0 and 6 000 km.
     if !(0.0..=7e6).contains(&y) {
-        return String::new();
+        return None;
     }
     let zone = (x / 1e6).floor();
     if (25.0..=45.0).contains(&zone) {
         let zone = zone as u32;
-        return format!(
-            "; the easting starts with zone number {zone}: that is EPSG:{} (CGCS2000 \
-             Gauss–Krüger zone {zone} with the zone number)",
+        return Some(format!(
+            "The easting starts with zone number {zone}, which fits EPSG:{} (CGCS2000 \
+             Gauss–Krüger zone {zone} with the zone number).",
             GK_ZONED_FIRST + zone - 25
-        );
+        ));
     }
     if (0.0..1e6).contains(&x) {
-        return format!(
-            "; an easting under 1000000 m without a zone number fits EPSG:{GK_CM_FIRST}–{} \
-             (CGCS2000 Gauss–Krüger CM 75E–135E; pick the central meridian of the data)",
+        return Some(format!(
+            "An easting under 1000000 m without a zone number fits EPSG:{GK_CM_FIRST}–{} \
+             (CGCS2000 Gauss–Krüger CM 75E–135E; pick the central meridian of the data).",
             GK_CM_FIRST + 20
-        );
+        ));
     }
-    String::new()
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plausibility_per_crs() {
+        assert!(plausible(Crs::Wgs84, 116.4, 39.9));
+        assert!(!plausible(Crs::Wgs84, 180.1, 0.0) && !plausible(Crs::Wgs84, 0.0, -90.1));
+        assert!(plausible(Crs::Epsg(4527), 39_448_688.9, 4_418_598.0));
+        assert!(!plausible(Crs::Epsg(4527), 448_688.9, 4_418_598.0));
+        assert!(plausible(Crs::Epsg(4548), 448_688.9, 4_418_598.0));
+        assert!(!plausible(Crs::Epsg(4548), 39_448_688.9, 4_418_598.0));
+        assert!(plausible(
+            Crs::Epsg(3857),
+            -WEB_MERCATOR_MAX,
+            WEB_MERCATOR_MAX
+        ));
+        assert!(!plausible(Crs::Epsg(3857), 0.0, 2.5e7));
+        assert!(!plausible(Crs::Epsg(3857), f64::NAN, 0.0));
+    }
+
+    #[test]
+    fn messages_name_the_likely_crs() {
+        let m = out_of_range_message(Crs::Wgs84, 12_957_310.4, 4_852_683.7);
+        assert!(
+            m.contains("(12957310.4, 4852683.7)") && m.contains("EPSG:3857"),
+            "{m}"
+        );
+        let m = out_of_range_message(Crs::Epsg(3857), 39_448_688.9, 4_418_598.0);
+        assert!(m.contains("EPSG:4527"), "{m}");
+        let m = out_of_range_message(Crs::Gcj02, 39.9, 116.4);
+        assert!(m.contains("GCJ-02") && m.contains("longitude first"), "{m}");
+        let m = out_of_range_message(Crs::Wgs84, 1e300, 1e300);
+        assert!(m.contains("fit none"), "{m}");
+    }
 }

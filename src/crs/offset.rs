@@ -181,6 +181,11 @@ pub fn bd09_to_wgs84(lon: f64, lat: f64) -> (f64, f64) {
 mod tests {
     use super::*;
 
+    /// A (longitude, latitude) pair in degrees.
+    type LonLat = (f64, f64);
+    /// One of the conversion functions.
+    type Conversion = fn(f64, f64) -> LonLat;
+
     /// Great-circle distance in metres between two (lon, lat) points (haversine, mean radius).
     fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
         let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
@@ -200,7 +205,7 @@ mod tests {
 
     // Control points from googollee/eviltransform, python/test.py (`TESTS`, given there as
     // wgsLat, wgsLng, gcjLat, gcjLng and asserted to 6 decimal places); here (lon, lat).
-    const EVILTRANSFORM_WGS_GCJ: [((f64, f64), (f64, f64)); 3] = [
+    const EVILTRANSFORM_WGS_GCJ: [(LonLat, LonLat); 3] = [
         (
             (121.5272106, 31.1774276),
             (121.531541859215, 31.17530398364597),
@@ -217,7 +222,7 @@ mod tests {
 
     // Control points from hujiulong/gcoord, test/fixtures/china-cities.json (WGS84, GCJ02 and
     // BD09 of city centres, given to 7 decimals): Zhumadian, Nagqu, Shenyang, Qinzhou, Jiuquan.
-    const GCOORD_CITIES: [((f64, f64), (f64, f64), (f64, f64)); 5] = [
+    const GCOORD_CITIES: [(LonLat, LonLat, LonLat); 5] = [
         (
             (114.0164322, 33.0133556),
             (114.022306, 33.0115324),
@@ -308,7 +313,7 @@ mod tests {
     #[test]
     fn matches_gcoord_spec_values() {
         let p = (123.0, 45.0);
-        let cases: [(&str, fn(f64, f64) -> (f64, f64), (f64, f64)); 4] = [
+        let cases: [(&str, Conversion, LonLat); 4] = [
             (
                 "gcj02_to_wgs84",
                 gcj02_to_wgs84,
@@ -375,7 +380,7 @@ mod tests {
             (100.0, 0.5),         // south of the box
             (120.0, 56.0),        // north of the box
         ];
-        let fns: [fn(f64, f64) -> (f64, f64); 6] = [
+        let fns: [Conversion; 6] = [
             wgs84_to_gcj02,
             gcj02_to_wgs84,
             gcj02_to_bd09,

@@ -364,24 +364,15 @@ mod tests {
             BEIJING_4527,
             1e-3,
         );
-        let merc = t(Crs::Wgs84, Crs::Epsg(3857)).convert(gx, gy).unwrap();
-        assert_close(
-            t(Crs::Epsg(3857), Crs::Gcj02)
-                .convert(
-                    t(Crs::Wgs84, Crs::Epsg(3857))
-                        .convert(BEIJING.0, BEIJING.1)
-                        .unwrap()
-                        .0,
-                    t(Crs::Wgs84, Crs::Epsg(3857))
-                        .convert(BEIJING.0, BEIJING.1)
-                        .unwrap()
-                        .1,
-                )
-                .unwrap(),
-            (gx, gy),
-            1e-8,
-        );
-        assert!(merc.0 > 1.2e7);
+        let merc = t(Crs::Wgs84, Crs::Epsg(3857))
+            .convert(BEIJING.0, BEIJING.1)
+            .unwrap();
+        let gcj = t(Crs::Epsg(3857), Crs::Gcj02)
+            .convert(merc.0, merc.1)
+            .unwrap();
+        assert_close(gcj, (gx, gy), 1e-8);
+        let back = t(Crs::Gcj02, Crs::Epsg(3857)).convert(gx, gy).unwrap();
+        assert_close(back, merc, 1e-3);
     }
 
     #[test]
@@ -549,5 +540,44 @@ mod tests {
             .convert_point(&mut pt)
             .unwrap();
         assert_close((pt.x(), pt.y()), BEIJING_4548, 1e-3);
+    }
+
+    #[test]
+    fn one_transformer_per_thread() {
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    for _ in 0..5 {
+                        let tr = t(Crs::Epsg(4490), Crs::Epsg(4527));
+                        let lon = BEIJING.0 + f64::from(i) * 0.01;
+                        let (x, y) = tr.convert(lon, BEIJING.1).unwrap();
+                        let back = t(Crs::Epsg(4527), Crs::Wgs84).convert(x, y).unwrap();
+                        assert_close(back, (lon, BEIJING.1), 1e-8);
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+    }
+}
+#[cfg(test)]
+mod timing_probe {
+    #[test]
+    fn time_it() {
+        use super::*;
+        for (a, b) in [(Crs::Epsg(4490), Crs::Epsg(4527)), (Crs::Wgs84, Crs::Epsg(3857)), (Crs::Gcj02, Crs::Epsg(4527))] {
+            let t0 = std::time::Instant::now();
+            let tr = Transformer::new(a, b).unwrap();
+            let t1 = t0.elapsed();
+            let t0 = std::time::Instant::now();
+            let mut s = 0.0;
+            for i in 0..100_000 {
+                let (x, _) = tr.convert(116.0 + (i as f64) * 1e-6, 39.9).unwrap();
+                s += x;
+            }
+            eprintln!("{a}->{b}: new {t1:?}, 100k converts {:?} ({s})", t0.elapsed());
+        }
     }
 }

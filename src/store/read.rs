@@ -207,6 +207,16 @@ impl Store {
         )
     }
 
+    /// Buildings and households of every grid of a published plan, by grid id.
+    pub async fn grid_totals(&self) -> Result<HashMap<i64, GridTotals>, StoreError> {
+        let sql = format!(
+            "SELECT pa.grid_id AS grid_id, COUNT(*) AS buildings, COALESCE(SUM(b.households), 0) AS households \
+             FROM {PUBLISHED_ASSIGNMENTS} pa JOIN buildings b ON b.id = pa.building_id GROUP BY pa.grid_id"
+        );
+        let rows: Vec<GridTotals> = self.fetch_all(&sql, vec![], "totalling grids").await?;
+        Ok(rows.into_iter().map(|t| (t.grid_id, t)).collect())
+    }
+
     /// Row counts of every table.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let region =

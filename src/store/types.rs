@@ -111,6 +111,15 @@ pub struct Worker {
     pub role: WorkerRole,
 }
 
+/// Buildings and households of one grid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct GridTotals {
+    #[serde(skip)]
+    pub grid_id: i64,
+    pub buildings: i64,
+    pub households: i64,
+}
+
 /// Row counts of every table, and the household total over buildings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Counts {
