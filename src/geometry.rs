@@ -140,7 +140,7 @@ pub fn bbox(mp: &MultiPolygon<f64>) -> Option<Rect<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, Area};
+    use geo::{line_string, polygon, Area};
 
     #[test]
     fn wkb_round_trip_keeps_multipolygon() {
@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn line_is_not_a_polygon() {
-        let g = Geometry::LineString(geo::line_string![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0)]);
+        let g = Geometry::LineString(line_string![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0)]);
         assert!(matches!(
             into_multipolygon(g),
             Err(GeometryError::WrongType { .. })

@@ -10,5 +10,6 @@ pub mod crs;
 pub mod demo;
 pub mod geometry;
 pub mod import;
+pub mod index;
 pub mod model;
 pub mod store;

@@ -56,7 +56,7 @@ pub enum Crs {
 impl Crs {
     /// Parses a CRS name: a bare EPSG code (`4326`), `EPSG:4326` (any case),
     /// `urn:ogc:def:crs:EPSG::4326` (any version between the colons),
-    /// `http(s)://www.opengis.net/def/crs/EPSG/0/4326`, `CRS84`, `OGC:CRS84`,
+    /// `http(s)://www.opengis.net/def/crs/EPSG/0/4326`, `CRS84`, `CRS:84`, `OGC:CRS84`,
     /// `urn:ogc:def:crs:OGC:1.3:CRS84`, `http://www.opengis.net/def/crs/OGC/1.3/CRS84`,
     /// `WGS84`, `gcj02` / `GCJ-02`, `bd09` / `BD-09`, and the URIs of [`Crs::uri`].
     ///
@@ -70,7 +70,7 @@ impl Crs {
             .filter(|c| !matches!(c, '-' | '_' | ' '))
             .collect();
         match compact.as_str() {
-            "crs84" | "ogc:crs84" | "wgs84" => return Ok(Crs::Wgs84),
+            "crs84" | "crs:84" | "ogc:crs84" | "wgs84" => return Ok(Crs::Wgs84),
             "gcj02" => return Ok(Crs::Gcj02),
             "bd09" => return Ok(Crs::Bd09),
             _ => {}
@@ -266,6 +266,21 @@ impl std::str::FromStr for Crs {
     }
 }
 
+impl serde::Serialize for Crs {
+    /// Serialises as the [`Display`](fmt::Display) form (`EPSG:4490`, `GCJ-02`).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Crs {
+    /// Deserialises any string [`Crs::parse`] accepts.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Crs, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Crs::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +297,7 @@ mod tests {
             "http://www.opengis.net/def/crs/EPSG/0/4326",
             "https://www.opengis.net/def/crs/EPSG/0/4326",
             "CRS84",
+            "CRS:84",
             "OGC:CRS84",
             "urn:ogc:def:crs:OGC:1.3:CRS84",
             "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
@@ -400,6 +416,18 @@ mod tests {
             assert_eq!(Crs::parse(&crs.uri()), Ok(crs));
             assert_eq!(crs.to_string().parse::<Crs>(), Ok(crs));
         }
+    }
+
+    #[test]
+    fn serde_uses_the_display_form() {
+        use serde::de::value::{Error, StrDeserializer};
+        use serde::de::IntoDeserializer;
+        use serde::Deserialize;
+        let de: StrDeserializer<'_, Error> = "urn:ogc:def:crs:EPSG::4527".into_deserializer();
+        assert_eq!(Crs::deserialize(de), Ok(Crs::Epsg(4527)));
+        let de: StrDeserializer<'_, Error> = "EPSG:1".into_deserializer();
+        let err = Crs::deserialize(de).unwrap_err().to_string();
+        assert!(err.contains("unsupported CRS \"EPSG:1\""), "{err}");
     }
 
     #[test]

@@ -156,7 +156,7 @@ impl Style {
                 rooms: rng.gen_range(2..=4),
                 min_floors: 6,
                 max_floors: 33,
-                usual_floors: rng.gen_range(11.0..30.0),
+                usual_floors: rng.gen_range(10.0..28.0),
                 gap_x: rng.gen_range(15.0..22.0),
                 gap_y: rng.gen_range(30.0..45.0),
             }
@@ -172,6 +172,47 @@ impl Style {
     fn per_floor(&self) -> i32 {
         self.units * self.rooms
     }
+}
+
+/// Chooses how many of `n` slots to build and how high so the compound holds about
+/// `target` households. Towers prefer using every slot, varying the homes per floor.
+fn sizing(style: &mut Style, n: usize, target: i32) -> (usize, i32) {
+    let t = f64::from(target);
+    let floors_for = |m: usize, per: i32| t / (m as f64 * f64::from(per));
+    if !style.walkup {
+        let mut best: Option<(f64, i32, i32)> = None;
+        for units in 2..=4 {
+            for rooms in 2..=4 {
+                let f = floors_for(n, units * rooms);
+                let score = (f - style.usual_floors).abs();
+                if (8.0..=33.0).contains(&f) && best.is_none_or(|(b, _, _)| score < b) {
+                    best = Some((score, units, rooms));
+                }
+            }
+        }
+        match best {
+            Some((_, units, rooms)) => {
+                style.units = units;
+                style.rooms = rooms;
+                let f = floors_for(n, units * rooms).round() as i32;
+                return (n, f.clamp(style.min_floors, style.max_floors));
+            }
+            None if floors_for(n, 4) < 8.0 => {
+                style.units = 2;
+                style.rooms = 2;
+            }
+            None => {
+                style.units = 4;
+                style.rooms = 4;
+                let f = floors_for(n, 16).round() as i32;
+                return (n, f.clamp(style.min_floors, style.max_floors));
+            }
+        }
+    }
+    let per = style.per_floor();
+    let m = ((t / (f64::from(per) * style.usual_floors)).round() as usize).clamp(1, n);
+    let floors = (floors_for(m, per).round() as i32).clamp(style.min_floors, style.max_floors);
+    (m, floors)
 }
 
 /// Slot centres of a compound (row-major from the south-west) and the row/column count.
@@ -328,7 +369,7 @@ pub(super) fn plan(rng: &mut ChaCha8Rng, names: &mut Names, layout: &Layout) -> 
         plan: Plan::default(),
     };
     for (ci, community) in layout.communities.iter().enumerate() {
-        let old_share = planner.rng.gen_range(0.15..0.5);
+        let old_share = planner.rng.gen_range(0.2..0.55);
         for gi in 0..community.grids.len() {
             let facilities = &reserved.facilities[ci][gi];
             let shop = reserved.shop_front.contains(&(ci, gi));
@@ -479,7 +520,7 @@ impl Planner<'_> {
         let target = self.rng.gen_range(TARGET);
         let along_x = rest.w() >= rest.h();
         let long = rest.w().max(rest.h());
-        let parcels = if long > 250.0 {
+        let parcels = if long > 190.0 {
             let size = ((long - LANE_GAP) * self.rng.gen_range(0.42..0.58)).round();
             let (a, b) = if along_x {
                 rest.split_x(size, true, LANE_GAP)
@@ -496,7 +537,7 @@ impl Planner<'_> {
         for (k, parcel) in parcels.iter().enumerate() {
             let share = (f64::from(target) * parcel.area() / total_area).round() as i32;
             let walkup = !riverside && self.rng.gen_bool(old);
-            let shop = (shop && k == 0) || self.rng.gen_bool(0.2);
+            let shop = (shop && k == 0) || self.rng.gen_bool(0.12);
             self.compound(ci, gi, &cell, *parcel, share, walkup, shop);
         }
         self.tune(first, target);
@@ -804,11 +845,7 @@ impl Planner<'_> {
 
         // How many slabs, how high.
         let n = slots.centres.len();
-        let per = style.per_floor();
-        let m = ((f64::from(target) / (f64::from(per) * style.usual_floors)).ceil() as usize)
-            .clamp(1, n);
-        let floors = ((f64::from(target) / (m as f64 * f64::from(per))).round() as i32)
-            .clamp(style.min_floors, style.max_floors);
+        let (m, floors) = sizing(&mut style, n, target);
         let jitter = if style.walkup { 1 } else { 3 };
         let first = self.plan.buildings.len();
         for i in 0..m {

@@ -101,7 +101,7 @@ pub(super) fn cameras(
                 location: frame.point(s.at),
                 name: Some(s.name),
                 class: Some(s.class),
-                direction_deg: Some(direction.round()),
+                direction_deg: Some(direction.round().rem_euclid(360.0)),
                 fov_deg: Some(f64::from(rng.gen_range(60..=110))),
                 range_m: Some(f64::from(rng.gen_range(30..=80))),
                 stream_url: None,

@@ -164,7 +164,7 @@ pub(super) fn ring_area(ring: &[(f64, f64)]) -> f64 {
 /// How far main roads run on beyond the street.
 const ROAD_RUN_ON: f64 = 160.0;
 /// Smallest side of a grid cell (m).
-const MIN_GRID_SIDE: f64 = 175.0;
+const MIN_GRID_SIDE: f64 = 165.0;
 
 pub(super) fn build(rng: &mut ChaCha8Rng, names: &mut Names) -> Layout {
     let rows: usize = if rng.gen_bool(0.5) { 2 } else { 3 };
@@ -180,13 +180,13 @@ pub(super) fn build(rng: &mut ChaCha8Rng, names: &mut Names) -> Layout {
         (0..3).map(|_| rng.gen_range(2..=3)).collect()
     };
     let widest = *cols.iter().max().unwrap_or(&3) as f64;
-    let width = (widest * rng.gen_range(470.0..580.0)).round();
+    let width = (widest * rng.gen_range(400.0..490.0)).round();
     let heights: Vec<f64> = (0..rows)
         .map(|_| {
             if rows == 2 {
-                rng.gen_range(600.0..760.0)
+                rng.gen_range(520.0..660.0)
             } else {
-                rng.gen_range(490.0..620.0_f64)
+                rng.gen_range(430.0..530.0_f64)
             }
             .round()
         })

@@ -134,32 +134,40 @@ impl Names {
         name
     }
 
-    /// A main road name (路, or 大道 when `avenue`).
+    /// A main road name (路, or 大道 when `avenue`); each stem is used once.
     pub fn main_road(&mut self, avenue: bool) -> String {
         let stems = self.road_stems.clone();
         let suffix = if avenue { "大道" } else { "路" };
-        self.fresh(|i| {
-            let stem = stems[i % stems.len()];
-            match i / stems.len() {
-                0 => format!("{stem}{suffix}"),
-                1 => format!("{stem}东{suffix}"),
-                n => format!("{stem}{suffix}{n}段"),
-            }
+        self.fresh_stem(&stems, |stem, round| match round {
+            0 => format!("{stem}{suffix}"),
+            1 => format!("{stem}东{suffix}"),
+            n => format!("{stem}{suffix}{n}段"),
         })
     }
 
-    /// A small street (街) or alley (巷).
+    /// A small street (街) or alley (巷); each stem is used once.
     pub fn small_street(&mut self, alley: bool) -> String {
         let stems = self.street_stems.clone();
         let suffix = if alley { "巷" } else { "街" };
-        self.fresh(|i| {
-            let stem = stems[i % stems.len()];
-            match i / stems.len() {
-                0 => format!("{stem}{suffix}"),
-                1 => format!("{stem}后{suffix}"),
-                n => format!("{stem}{n}{suffix}"),
-            }
+        self.fresh_stem(&stems, |stem, round| match round {
+            0 => format!("{stem}{suffix}"),
+            1 => format!("{stem}后{suffix}"),
+            n => format!("{stem}{n}{suffix}"),
         })
+    }
+
+    /// The first name `make(stem, round)` whose stem was not used in that round.
+    fn fresh_stem(&mut self, stems: &[&str], make: impl Fn(&str, usize) -> String) -> String {
+        for round in 0.. {
+            for stem in stems {
+                let name = make(stem, round);
+                if !self.used.contains(&name) && self.used.insert(format!("stem:{stem}:{round}")) {
+                    self.used.insert(name.clone());
+                    return name;
+                }
+            }
+        }
+        unreachable!()
     }
 
     /// A community stem such as "桂花" (the caller appends 社区).

@@ -105,7 +105,7 @@ pub(super) fn grids(ds: &mut Dataset, frame: &Frame, layout: &Layout, plan: &Pla
             source_id: id.clone(),
             community: ids.communities[ci].clone(),
             code: grid_code,
-            name: format!("{}虚拟网格", campus.name),
+            name: format!("{}社区{}虚拟网格", layout.communities[ci].stem, campus.name),
             kind: GridKind::Virtual,
             boundary: frame.polygon(&campus.rect.ring()),
         });

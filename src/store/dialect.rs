@@ -30,6 +30,21 @@ impl Dialect {
         format!("{wkb}, ${}, ${}, ${}, ${}", n + 1, n + 2, n + 3, n + 4)
     }
 
+    /// Assignment list setting `geom` from WKB at parameter `n` and its envelope at `n+1..=n+4`.
+    pub fn geom_set(self, n: usize) -> String {
+        let wkb = match self {
+            Dialect::Postgres => format!("ST_GeomFromWKB(${n}, 4326)"),
+            Dialect::Sqlite => format!("${n}"),
+        };
+        format!(
+            "geom = {wkb}, minx = ${}, miny = ${}, maxx = ${}, maxy = ${}",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        )
+    }
+
     /// Select expression returning the WKB of geometry column `col`.
     pub fn geom_out(self, col: &str) -> String {
         match self {

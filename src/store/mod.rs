@@ -21,7 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub use dialect::Dialect;
 pub use read::BuildingFilter;
 pub use types::*;
-pub use write::{ImportSummary, Upserts};
+pub use write::{ImportSummary, Upserts, GRIDS_REVISION};
 
 use value::Val;
 
@@ -54,6 +54,9 @@ pub enum StoreError {
         what: &'static str,
         reference: String,
     },
+    /// A geometry given to the store is not storable.
+    #[error("{what}: {reason}")]
+    InvalidGeometry { what: String, reason: String },
     /// Stored data could not be decoded (corrupt geometry, unknown enumeration value).
     #[error("stored {table} {id} is corrupt: {reason}")]
     Corrupt {

@@ -217,6 +217,41 @@ impl Store {
         Ok(rows.into_iter().map(|t| (t.grid_id, t)).collect())
     }
 
+    /// Workers of every grid, by grid id (each list by role then name).
+    pub async fn workers_by_grid(&self) -> Result<HashMap<i64, Vec<Worker>>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            grid_id: i64,
+            #[sqlx(flatten)]
+            worker: WorkerRow,
+        }
+        let rows: Vec<Row> = self
+            .fetch_all(
+                "SELECT wg.grid_id, w.id, w.name, w.phone, w.role FROM worker_grids wg \
+                 JOIN workers w ON w.id = wg.worker_id ORDER BY wg.grid_id, w.role, w.name, w.id",
+                vec![],
+                "listing workers of grids",
+            )
+            .await?;
+        let mut map: HashMap<i64, Vec<Worker>> = HashMap::new();
+        for r in rows {
+            map.entry(r.grid_id).or_default().push(Worker::try_from(r.worker)?);
+        }
+        Ok(map)
+    }
+
+    /// The current value of a revision counter (see [`GRIDS_REVISION`](super::GRIDS_REVISION)).
+    pub async fn revision(&self, name: &str) -> Result<i64, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            value: i64,
+        }
+        let rows: Vec<Row> = self
+            .fetch_all("SELECT value FROM revisions WHERE name = $1", vec![Val::text(name)], "reading a revision")
+            .await?;
+        Ok(rows.first().map(|r| r.value).unwrap_or(0))
+    }
+
     /// Row counts of every table.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let region =

@@ -101,6 +101,13 @@ impl Store {
         w.barriers(&mut tx, &dataset.barriers).await?;
         w.addresses(&mut tx, &dataset.addresses).await?;
         w.workers(&mut tx, &dataset.workers).await?;
+        if !(dataset.regions.is_empty()
+            && dataset.grids.is_empty()
+            && dataset.provisional_grids.is_empty()
+            && dataset.workers.is_empty())
+        {
+            bump_revision(&mut tx, GRIDS_REVISION).await?;
+        }
         let summary = w.summary;
         let log = serde_json::to_string(&summary).unwrap_or_default();
         tx.execute(
@@ -658,6 +665,48 @@ impl Store {
             )
             .await?;
         }
+        bump_revision(&mut tx, GRIDS_REVISION).await?;
         tx.commit().await
     }
+
+    /// Replaces the boundary of a grid (checked to be a valid EPSG:4326 polygon) and bumps
+    /// the grids revision, in one transaction.
+    pub async fn update_grid_boundary(
+        &self,
+        grid_id: i64,
+        boundary: &geo::MultiPolygon<f64>,
+    ) -> Result<(), StoreError> {
+        let geometry = Geometry::MultiPolygon(boundary.clone());
+        crate::geometry::check_storable(&geometry).map_err(|e| StoreError::InvalidGeometry {
+            what: format!("grid {grid_id}"),
+            reason: e.to_string(),
+        })?;
+        let mut tx = self.begin().await?;
+        let sql = format!("UPDATE grids SET {} WHERE id = $6", tx.dialect().geom_set(1));
+        let changed = tx
+            .execute(&sql, vec![Val::Geom(geometry), Val::int(grid_id)], "updating a grid boundary")
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::UnknownReference {
+                what: "grid",
+                reference: format!("@{grid_id}"),
+            });
+        }
+        bump_revision(&mut tx, GRIDS_REVISION).await?;
+        tx.commit().await
+    }
+}
+
+/// The revision that lookup indexes follow: grids, regions and workers.
+pub const GRIDS_REVISION: &str = "grids";
+
+/// Increments a revision counter inside the caller's transaction.
+pub(crate) async fn bump_revision(tx: &mut Tx, name: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE revisions SET value = value + 1 WHERE name = $1",
+        vec![Val::text(name)],
+        "bumping a revision",
+    )
+    .await?;
+    Ok(())
 }

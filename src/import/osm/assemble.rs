@@ -58,14 +58,16 @@ pub(crate) fn relation_area(data: &OsmData, rel: &Relation) -> Result<MultiPolyg
 
     let mut polygons: Vec<(Polygon<f64>, f64)> = Vec::with_capacity(outer.len());
     for ring in &outer {
-        let ring = coord_ring(data, &ring.refs)?;
+        let ring = coord_ring(data, &ring.refs)
+            .map_err(|e| format!("{e} (outer ring of {})", way_list(&ring.ways)))?;
         let polygon = Polygon::new(ring, vec![]);
         let area = polygon.unsigned_area();
         polygons.push((polygon, area));
     }
     let mut holes: Vec<Vec<LineString<f64>>> = vec![Vec::new(); polygons.len()];
     for ring in &inner {
-        let line = coord_ring(data, &ring.refs)?;
+        let line = coord_ring(data, &ring.refs)
+            .map_err(|e| format!("{e} (inner ring of {})", way_list(&ring.ways)))?;
         let hole = Polygon::new(line.clone(), vec![]);
         // The smallest outer ring around it: an island inside a hole of a larger one
         // is itself an outer ring.
@@ -288,7 +290,7 @@ mod tests {
 
         let d = data(&[(10, &[1, 2, 7, 1])], &[(10, "outer")]);
         let e = relation_area(&d, &d.relations[0]).unwrap_err();
-        assert_eq!(e, "node n7 is not in the file");
+        assert_eq!(e, "node n7 is not in the file (outer ring of w10)");
 
         let d = data(&[(10, &[1, 2, 3, 1])], &[(10, "inner")]);
         let e = relation_area(&d, &d.relations[0]).unwrap_err();

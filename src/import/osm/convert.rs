@@ -95,7 +95,7 @@ pub(crate) fn convert(data: &OsmData, options: &OsmOptions) -> OsmRead {
 }
 
 /// Orders source ids such as `w123` by element type (node, way, relation), then numeric id.
-pub(crate) fn cmp_ids(a: &str, b: &str) -> Ordering {
+fn cmp_ids(a: &str, b: &str) -> Ordering {
     fn key(source_id: &str) -> (u8, i64) {
         let kind = match source_id.as_bytes().first() {
             Some(b'n') => 0,
@@ -148,7 +148,10 @@ impl Converter<'_> {
         }
         let id = format!("w{}", way.id);
         let wants_building = is_building(&way.tags);
-        let community = community_label(&way.tags, communities);
+        // An open administrative boundary way is a piece of a boundary relation, not an area.
+        let closed = way.refs.len() > 1 && way.refs.first() == way.refs.last();
+        let community = community_label(&way.tags, communities)
+            .filter(|_| closed || !matches!(communities, CommunitySource::AdminLevel(_)));
         if wants_building || community.is_some() {
             match way_area(self.data, way) {
                 Ok(area) => {

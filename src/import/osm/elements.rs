@@ -161,13 +161,22 @@ impl Collector {
     pub fn finish(mut self) -> OsmData {
         let nodes = &mut self.data.nodes;
         if !nodes.is_sorted_by_key(|n| n.0) {
-            // Stable: among duplicates, the last one read wins below.
+            // A stable sort keeps duplicates in reading order.
             nodes.sort_by_key(|n| n.0);
         }
         // Keep the last of duplicate ids (a later version in a concatenated file).
         nodes.reverse();
         nodes.dedup_by_key(|n| n.0);
         nodes.reverse();
+        // The same for tagged nodes and relations (ways are keyed by id already).
+        let tagged = &mut self.data.tagged_nodes;
+        tagged.reverse();
+        tagged.sort_by_key(|n| n.id);
+        tagged.dedup_by_key(|n| n.id);
+        let relations = &mut self.data.relations;
+        relations.reverse();
+        relations.sort_by_key(|r| r.id);
+        relations.dedup_by_key(|r| r.id);
         self.data
     }
 }
@@ -190,6 +199,23 @@ mod tests {
         assert_eq!(d.node(2), Some((3.0, 4.0)));
         assert_eq!(d.node(5), Some((9.0, 9.0)));
         assert_eq!(d.node(7), None);
+    }
+
+    #[test]
+    fn duplicate_tagged_nodes_and_relations_keep_the_last() {
+        let mut c = Collector::default();
+        let cam = || [("man_made", "surveillance")].into_iter();
+        c.node(1, 0.0, 0.0, cam);
+        c.node(1, 5.0, 5.0, cam);
+        c.relation(2, vec![], || [("type", "multipolygon")].into_iter());
+        c.relation(2, vec![], || {
+            [("type", "multipolygon"), ("x", "y")].into_iter()
+        });
+        let d = c.finish();
+        assert_eq!(d.tagged_nodes.len(), 1);
+        assert_eq!(d.tagged_nodes[0].lon, 5.0);
+        assert_eq!(d.relations.len(), 1);
+        assert_eq!(d.relations[0].tags.len(), 2);
     }
 
     #[test]

@@ -515,6 +515,28 @@ fn each_community_source() {
 }
 
 #[test]
+fn open_community_ways() {
+    let body = grid_nodes()
+        + &way(
+            1,
+            &[n(0, 0), n(1, 0), n(1, 1)],
+            &[("landuse", "residential")],
+        )
+        + &way(
+            2,
+            &[n(0, 0), n(1, 0), n(1, 1)],
+            &[("boundary", "administrative"), ("admin_level", "10")],
+        );
+    // An open residential area is a mapping error; an open boundary way is a piece of a
+    // boundary relation.
+    let read = read_xml_with(&body, CommunitySource::Residential);
+    assert_eq!(skipped_for(&read, "w1"), ["community: ring is not closed"]);
+    let read = read_xml_with(&body, CommunitySource::AdminLevel(10));
+    assert!(read.skipped.is_empty(), "{:?}", read.skipped);
+    assert!(read.dataset.regions.is_empty());
+}
+
+#[test]
 fn community_source_parses_and_displays() {
     let ok = |s: &str| s.parse::<CommunitySource>().expect(s);
     assert_eq!(ok("residential"), CommunitySource::Residential);
@@ -741,14 +763,12 @@ fn count_pbf_candidates(path: &Path) -> Candidates {
     let reader = ElementReader::from_path(path).expect("open PBF");
     reader
         .for_each(|e| match e {
-            Element::Way(w) => {
-                if w.tags().any(|(k, v)| k == "building" && v != "no") {
-                    let refs: Vec<i64> = w.refs().collect();
-                    if refs.len() >= 4 && refs.first() == refs.last() {
-                        c.closed_ways += 1;
-                    } else {
-                        c.open_ways += 1;
-                    }
+            Element::Way(w) if w.tags().any(|(k, v)| k == "building" && v != "no") => {
+                let refs: Vec<i64> = w.refs().collect();
+                if refs.len() >= 4 && refs.first() == refs.last() {
+                    c.closed_ways += 1;
+                } else {
+                    c.open_ways += 1;
                 }
             }
             Element::Relation(r) => {
@@ -976,4 +996,47 @@ fn wudaokou_xml() {
     check_real(&path, candidates, &read, skipped_buildings);
     assert_eq!(read.dataset.cameras.len(), 0, "README: no cameras");
     assert!(!read.dataset.barriers.is_empty());
+}
+
+/// Damaged copies of both real files end in an error or a result, never in a panic.
+#[test]
+fn mutated_files_never_panic() {
+    let xml = std::fs::read(wudaokou()).expect("read Wudaokou");
+    let pbf = std::fs::read(helsinki()).expect("read Helsinki");
+    // xorshift: deterministic, no dependency.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let markup = b"<>/\"=&;x0- \n";
+    for i in 0..40 {
+        let (mut bytes, name) = if i % 2 == 0 {
+            (xml.clone(), "m.osm")
+        } else {
+            (pbf.clone(), "m.osm.pbf")
+        };
+        for _ in 0..1 + next() % 5 {
+            let pos = (next() % bytes.len() as u64) as usize;
+            let byte = if next() % 2 == 0 {
+                markup[(next() % markup.len() as u64) as usize]
+            } else {
+                next() as u8
+            };
+            if let Some(b) = bytes.get_mut(pos) {
+                *b = byte;
+            }
+        }
+        if next() % 3 == 0 {
+            let len = (next() % bytes.len() as u64) as usize;
+            bytes.truncate(len);
+        }
+        let (_dir, path) = temp_file(name, &bytes);
+        match read_osm(&path, &OsmOptions::default()) {
+            Ok(read) => println!("{i}: read, {} buildings", read.dataset.buildings.len()),
+            Err(e) => println!("{i}: {e}"),
+        }
+    }
 }
