@@ -10,8 +10,9 @@ use wangge::import::geojson::{GeoJsonOptions, Layer};
 use wangge::import::osm::{CommunitySource, OsmOptions};
 use wangge::import::prepare::PrepareOptions;
 use wangge::import::{self, ImportReport};
+use wangge::index::{GridIndex, LiveIndex};
 use wangge::store::Store;
-use wangge::{config, demo};
+use wangge::{config, demo, lookup};
 
 /// wangge (网格): grid-based community governance — store, lookup, balancing and web map.
 #[derive(Parser)]
@@ -41,6 +42,22 @@ enum Command {
     },
     /// Print row counts of the database as JSON.
     Stats,
+    /// Which grid is responsible for a point (JSON), or for every row of a CSV file
+    /// (CSV out: the input columns plus grid_id and grid_code).
+    Lookup {
+        /// Longitude (or x in --crs).
+        #[arg(allow_negative_numbers = true, required_unless_present = "file")]
+        lon: Option<f64>,
+        /// Latitude (or y in --crs).
+        #[arg(allow_negative_numbers = true, required_unless_present = "file")]
+        lat: Option<f64>,
+        /// CSV with lon/lat (or x/y) columns, at most 10,000 rows.
+        #[arg(long, conflicts_with_all = ["lon", "lat"])]
+        file: Option<PathBuf>,
+        /// CRS of the input: 4326 (default), 4490, 3857, 4513–4554, gcj02, bd09.
+        #[arg(long)]
+        crs: Option<String>,
+    },
     /// Serve the API and the web map.
     Serve {
         /// Address to listen on.
@@ -178,7 +195,27 @@ async fn run(cli: Cli) -> Result<(), String> {
                 serde_json::to_string_pretty(&counts).unwrap_or_default()
             );
         }
+        Command::Lookup { lon, lat, file, crs } => {
+            let crs = match crs {
+                Some(c) => Crs::parse(&c).map_err(|e| e.to_string())?,
+                None => Crs::Wgs84,
+            };
+            let index = LiveIndex::load(store).await.map_err(|e| chain(&e))?.snapshot();
+            match (file, lon, lat) {
+                (Some(file), _, _) => lookup_file(&index, &file, crs)?,
+                (None, Some(lon), Some(lat)) => {
+                    let mut p = [(lon, lat)];
+                    lookup::to_wgs84(&mut p, crs).map_err(|e| e.to_string())?;
+                    let answer = lookup::answer(&index, p[0].0, p[0].1);
+                    println!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default());
+                }
+                _ => return Err("give LON LAT or --file FILE".into()),
+            }
+        }
         Command::Serve { bind, web } => {
+            let index = LiveIndex::load(store.clone()).await.map_err(|e| chain(&e))?;
+            // Follows imports and edits made by other processes.
+            index.watch(std::time::Duration::from_secs(1));
             let listener = tokio::net::TcpListener::bind(&bind)
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
@@ -188,7 +225,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 wangge::store::redact(&url),
                 web.display()
             );
-            axum::serve(listener, wangge::api::router(store, web))
+            axum::serve(listener, wangge::api::router(store, index, web))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })
@@ -249,6 +286,25 @@ async fn run_import(
         }
         ImportCommand::People { file } => (import::import_people(store, &file).await?, false),
     })
+}
+
+/// `wangge lookup --file`: CSV in, CSV out with grid_id and grid_code appended.
+fn lookup_file(index: &GridIndex, file: &std::path::Path, crs: Crs) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+    let (mut header, rows, mut points) =
+        lookup::points_from_csv(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    lookup::to_wgs84(&mut points, crs).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+    header.extend(["grid_id".to_string(), "grid_code".to_string()]);
+    out.write_record(&header).map_err(|e| e.to_string())?;
+    for (mut row, (lon, lat)) in rows.into_iter().zip(points) {
+        match index.locate(lon, lat) {
+            Some(g) => row.extend([g.id.to_string(), g.code.clone()]),
+            None => row.extend([String::new(), String::new()]),
+        }
+        out.write_record(&row).map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())
 }
 
 fn print_report(report: &ImportReport, json: bool) {

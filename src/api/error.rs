@@ -17,9 +17,21 @@ pub enum ApiError {
     /// No such entity.
     #[error("{what} {id} does not exist")]
     NotFound { what: &'static str, id: String },
+    /// The request body or batch is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<crate::lookup::LookupError> for ApiError {
+    fn from(e: crate::lookup::LookupError) -> Self {
+        match e {
+            crate::lookup::LookupError::TooMany { .. } => ApiError::TooLarge(e.to_string()),
+            other => ApiError::BadRequest(other.to_string()),
+        }
+    }
 }
 
 impl From<QueryRejection> for ApiError {
@@ -39,6 +51,7 @@ impl IntoResponse for ApiError {
         let status = match &self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Store(e) => {
                 tracing::error!("store error: {e}");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -7,10 +7,13 @@
 mod buildings;
 mod error;
 mod features;
+mod lookup;
 mod regions;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
@@ -20,17 +23,20 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
+use crate::index::LiveIndex;
 use crate::store::{Backend, Store};
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The lookup index, following the store.
+    pub index: Arc<LiveIndex>,
 }
 
 /// The whole application: API routes, then static files from `web_dir`.
-pub fn router(store: Store, web_dir: PathBuf) -> Router {
-    let state = AppState { store };
+pub fn router(store: Store, index: Arc<LiveIndex>, web_dir: PathBuf) -> Router {
+    let state = AppState { store, index };
     Router::new()
         .route("/healthz", get(health))
         .route("/api/stats", get(stats))
@@ -40,6 +46,12 @@ pub fn router(store: Store, web_dir: PathBuf) -> Router {
         .route("/api/grids/{id}", get(regions::grid))
         .route("/api/buildings", get(buildings::list))
         .route("/api/buildings/{id}", get(buildings::one))
+        .route(
+            "/api/lookup",
+            get(lookup::one)
+                .post(lookup::batch)
+                .layer(DefaultBodyLimit::max(lookup::MAX_BODY_BYTES)),
+        )
         .fallback_service(ServeDir::new(web_dir).append_index_html_on_directories(true))
         .with_state(state)
         .layer(CompressionLayer::new())

@@ -458,10 +458,9 @@ fn reserve(rng: &mut ChaCha8Rng, layout: &Layout) -> Reserved {
         let gi = random_grid(rng, ci);
         facilities[ci][gi].push(Facility::Hotel);
     }
-    for ci in 0..n {
+    for (ci, grids) in facilities.iter_mut().enumerate() {
         if rng.gen_bool(0.5) {
-            let gi = random_grid(rng, ci);
-            facilities[ci][gi].push(Facility::Kindergarten);
+            grids[random_grid(rng, ci)].push(Facility::Kindergarten);
         }
     }
     for grids in &mut facilities {

@@ -13,7 +13,8 @@ pub mod synthetic;
 
 use std::collections::HashMap;
 
-use geo::{BoundingRect, Coord, Intersects, MultiPolygon, Point, Polygon, Rect};
+use geo::coordinate_position::{CoordPos, CoordinatePosition};
+use geo::{BoundingRect, Coord, MultiPolygon, Polygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use serde::Serialize;
@@ -171,16 +172,22 @@ impl GridIndex {
         list
     }
 
-    /// The grid index among `parts` containing the point (boundary included), lowest wins.
+    /// The grid among `parts` responsible for the point: the lowest grid containing it in
+    /// its interior; for a point only on boundaries (a shared edge), the lowest grid it
+    /// touches.
     #[inline]
     fn first_containing(&self, parts: impl Iterator<Item = u32>, p: Coord<f64>) -> Option<u32> {
-        let point = Point::from(p);
-        parts
-            .filter_map(|i| {
-                let (g, polygon) = &self.parts[i as usize];
-                polygon.intersects(&point).then_some(*g)
-            })
-            .min()
+        let mut inside: Option<u32> = None;
+        let mut on_edge: Option<u32> = None;
+        for i in parts {
+            let (g, polygon) = &self.parts[i as usize];
+            match polygon.coordinate_position(&p) {
+                CoordPos::Inside => inside = Some(inside.map_or(*g, |x| x.min(*g))),
+                CoordPos::OnBoundary => on_edge = Some(on_edge.map_or(*g, |x| x.min(*g))),
+                CoordPos::Outside => {}
+            }
+        }
+        inside.or(on_edge)
     }
 
     /// The slow path: R-tree candidates and exact tests, no cell cache.
@@ -190,7 +197,8 @@ impl GridIndex {
     }
 
     /// The grid containing `(lon, lat)`: a point on an edge shared by two grids belongs to
-    /// the one with the lower id; `None` outside every grid.
+    /// the one with the lower id (where grids overlap, one containing the point in its
+    /// interior wins); `None` outside every grid.
     #[inline]
     pub fn locate(&self, lon: f64, lat: f64) -> Option<&GridRef> {
         let p = Coord { x: lon, y: lat };

@@ -196,15 +196,15 @@ impl Store {
         decode_all::<BarrierRow, _>(self.fetch_all(&sql, vec![], "listing barriers").await?)
     }
 
-    /// Workers serving a grid, by role then name.
+    /// Workers serving a grid, by role (grid manager first) then name.
     pub async fn grid_workers(&self, grid_id: i64) -> Result<Vec<Worker>, StoreError> {
         let sql = "SELECT w.id, w.name, w.phone, w.role FROM workers w \
                    JOIN worker_grids wg ON wg.worker_id = w.id WHERE wg.grid_id = $1 \
                    ORDER BY w.role, w.name, w.id";
-        decode_all::<WorkerRow, _>(
-            self.fetch_all(sql, vec![Val::int(grid_id)], "listing grid workers")
-                .await?,
-        )
+        let rows = self.fetch_all(sql, vec![Val::int(grid_id)], "listing grid workers").await?;
+        let mut list: Vec<Worker> = decode_all::<WorkerRow, _>(rows)?;
+        sort_workers(&mut list);
+        Ok(list)
     }
 
     /// Buildings and households of every grid of a published plan, by grid id.
@@ -236,6 +236,9 @@ impl Store {
         let mut map: HashMap<i64, Vec<Worker>> = HashMap::new();
         for r in rows {
             map.entry(r.grid_id).or_default().push(Worker::try_from(r.worker)?);
+        }
+        for list in map.values_mut() {
+            sort_workers(list);
         }
         Ok(map)
     }
@@ -298,4 +301,9 @@ impl Store {
         }
         Ok(map)
     }
+}
+
+/// Grid manager first, then the other roles in the order of [`WorkerRole`](crate::model::WorkerRole).
+fn sort_workers(list: &mut [Worker]) {
+    list.sort_by(|a, b| (a.role, &a.name, a.id).cmp(&(b.role, &b.name, b.id)));
 }

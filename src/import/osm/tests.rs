@@ -646,6 +646,31 @@ fn malformed_xml_is_a_format_error_with_position() {
 }
 
 #[test]
+fn format_errors_name_the_place_of_the_tag() {
+    let doc = "<?xml version=\"1.0\"?>\n<osm>\n  <node id=\"1\" lat=\"1\" lon=\"2\"/>\n  \
+               <node id=\"2\" lat=\"north\" lon=\"2\"/>\n</osm>\n";
+    let expected_byte = doc.find("<node id=\"2\"").expect("in the document");
+    match read_err("place.osm", doc.as_bytes()) {
+        ImportError::Format { reason, .. } => assert_eq!(
+            reason,
+            format!("at byte {expected_byte}, line 4: node 2: lat=\"north\" is not a coordinate")
+        ),
+        other => panic!("{other}"),
+    }
+    let doc = "<osm>\n<way id=\"1\">\n<nd ref=\"x\"></nd>\n</way>\n</osm>";
+    let expected_byte = doc.find("<nd").expect("in the document");
+    match read_err("place.osm", doc.as_bytes()) {
+        ImportError::Format { reason, .. } => {
+            assert!(
+                reason.starts_with(&format!("at byte {expected_byte}, line 3: ")),
+                "{reason}"
+            )
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
 fn empty_and_missing_and_unknown_files() {
     assert!(matches!(
         read_err("empty.osm", b""),

@@ -94,19 +94,23 @@ fn read_events<R: BufRead>(reader: &mut Reader<R>) -> Result<OsmData, Problem> {
     let mut open = Open::Nothing;
 
     loop {
-        let pos = reader.buffer_position();
         let event = match reader.read_event_into(&mut buf) {
             Ok(event) => event,
             Err(e) => return Err(problem(reader.error_position(), e.to_string())),
         };
+        let after = reader.buffer_position();
         match event {
             Event::Start(e) => {
+                // The `<` of the tag: its content is between `<` and `>`.
+                let pos = after.saturating_sub(e.len() as u64 + 2);
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 check_root(&mut seen_root, &stack, &name, pos)?;
                 start(&mut open, &e, &name, pos)?;
                 stack.push(name);
             }
             Event::Empty(e) => {
+                // Between `<` and `/>`.
+                let pos = after.saturating_sub(e.len() as u64 + 3);
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 check_root(&mut seen_root, &stack, &name, pos)?;
                 start(&mut open, &e, &name, pos)?;
@@ -121,12 +125,12 @@ fn read_events<R: BufRead>(reader: &mut Reader<R>) -> Result<OsmData, Problem> {
             Event::Eof => {
                 if let Some(name) = stack.last() {
                     return Err(problem(
-                        pos,
+                        after,
                         format!("unexpected end of file: <{name}> is not closed"),
                     ));
                 }
                 if !seen_root {
-                    return Err(problem(pos, "no <osm> element"));
+                    return Err(problem(after, "no <osm> element"));
                 }
                 return Ok(collector.finish());
             }

@@ -1,0 +1,101 @@
+//! `GET /api/lookup` (one point) and `POST /api/lookup` (a batch), answered from the
+//! in-memory index without touching the database.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ApiError, AppState};
+use crate::crs::Crs;
+use crate::lookup::{answer, points_from_csv, points_from_json, to_wgs84, LookupError};
+
+/// Largest accepted batch body.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// `GET /api/lookup` parameters.
+#[derive(Debug, Deserialize)]
+pub struct PointParams {
+    pub lon: f64,
+    pub lat: f64,
+    pub crs: Option<String>,
+}
+
+/// `POST /api/lookup` parameters.
+#[derive(Debug, Deserialize)]
+pub struct BatchParams {
+    pub crs: Option<String>,
+    /// Include each grid's workers (default: no, to keep batch answers small).
+    #[serde(default)]
+    pub workers: bool,
+}
+
+fn parse_crs(crs: Option<&str>) -> Result<Crs, ApiError> {
+    match crs {
+        None => Ok(Crs::Wgs84),
+        Some(c) => Crs::parse(c).map_err(|e| ApiError::BadRequest(e.to_string())),
+    }
+}
+
+/// `GET /api/lookup?lon=..&lat=..[&crs=..]`.
+pub async fn one(
+    State(state): State<AppState>,
+    params: Result<Query<PointParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = params?;
+    let mut point = [(p.lon, p.lat)];
+    to_wgs84(&mut point, parse_crs(p.crs.as_deref())?)?;
+    let index = state.index.snapshot();
+    let a = answer(&index, point[0].0, point[0].1);
+    Ok(Json(serde_json::to_value(a).unwrap_or(Value::Null)))
+}
+
+/// `POST /api/lookup[?crs=..&workers=true]` with GeoJSON points, a JSON array of
+/// `[lon, lat]`, or CSV (`Content-Type: text/csv`) with lon/lat columns. One result per
+/// input point, in input order.
+pub async fn batch(
+    State(state): State<AppState>,
+    params: Result<Query<BatchParams>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(p) = params?;
+    let body = body.map_err(|r| match r.status().as_u16() {
+        413 => ApiError::TooLarge(format!("the body is larger than {MAX_BODY_BYTES} bytes")),
+        _ => ApiError::BadRequest(r.body_text()),
+    })?;
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::BadRequest("the body is not UTF-8".into()))?;
+    let is_csv = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/csv"));
+    let mut points = if is_csv {
+        let (_, _, points) = points_from_csv(text)?;
+        if points.is_empty() {
+            return Err(LookupError::Empty.into());
+        }
+        points
+    } else {
+        points_from_json(text)?
+    };
+    to_wgs84(&mut points, parse_crs(p.crs.as_deref())?)?;
+    let index = state.index.snapshot();
+    let results: Vec<Value> = points
+        .iter()
+        .enumerate()
+        .map(|(i, &(lon, lat))| {
+            let mut v = serde_json::to_value(answer(&index, lon, lat)).unwrap_or(Value::Null);
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("index".into(), json!(i));
+                if !p.workers {
+                    obj.remove("workers");
+                }
+            }
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "count": results.len(), "revision": index.revision(), "results": results })))
+}
