@@ -38,10 +38,12 @@ fn input(place: impl Into<String>, reason: impl Into<String>) -> LookupError {
     }
 }
 
+/// A CSV of points: its header, its rows as read, and the point of each row.
+pub type CsvPoints = (Vec<String>, Vec<Vec<String>>, Vec<(f64, f64)>);
+
 /// Points of a CSV with a header naming the longitude and latitude columns (`lon`/`lng`/
-/// `longitude`/`x` and `lat`/`latitude`/`y`). Returns the header, the rows as read and the
-/// points.
-pub fn points_from_csv(text: &str) -> Result<(Vec<String>, Vec<Vec<String>>, Vec<(f64, f64)>), LookupError> {
+/// `longitude`/`x` and `lat`/`latitude`/`y`).
+pub fn points_from_csv(text: &str) -> Result<CsvPoints, LookupError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let header: Vec<String> = reader

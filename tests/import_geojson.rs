@@ -261,13 +261,16 @@ async fn web_mercator_input_lands_at_the_right_place() {
     }
 }
 
+/// A ring as (x, y) pairs.
+type Ring = Vec<(f64, f64)>;
+
 #[tokio::test]
 async fn gcj02_bd09_cgcs2000_and_gauss_kruger_inputs_are_converted() {
     use wangge::crs::offset::{wgs84_to_bd09, wgs84_to_gcj02};
     use wangge::crs::Transformer;
     let wgs = slab();
     let gk = Transformer::new(Crs::Wgs84, Crs::parse("EPSG:4527").unwrap()).unwrap();
-    let cases: Vec<(&str, Vec<(f64, f64)>, f64)> = vec![
+    let cases: Vec<(&str, Ring, f64)> = vec![
         (
             "gcj02",
             wgs.iter().map(|&(x, y)| wgs84_to_gcj02(x, y)).collect(),

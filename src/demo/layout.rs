@@ -179,17 +179,16 @@ pub(super) fn build(rng: &mut ChaCha8Rng, names: &mut Names) -> Layout {
     } else {
         (0..3).map(|_| rng.gen_range(2..=3)).collect()
     };
-    let widest = *cols.iter().max().unwrap_or(&3) as f64;
-    let width = (widest * rng.gen_range(400.0..490.0)).round();
+    // Size the street for 40–50 grids of 40,000–48,000 m² (about 450 households each).
+    let grid_area: f64 = rng.gen_range(40_000.0..48_000.0);
+    let grid_count: f64 = rng.gen_range(40.0..50.0);
+    let communities_n: usize = cols.iter().sum();
+    let community_area = grid_area * grid_count / communities_n as f64;
+    let community_w = (community_area * rng.gen_range(0.75..1.1)).sqrt();
+    let community_h = community_area / community_w;
+    let width = (community_w * communities_n as f64 / rows as f64).round();
     let heights: Vec<f64> = (0..rows)
-        .map(|_| {
-            if rows == 2 {
-                rng.gen_range(520.0..660.0)
-            } else {
-                rng.gen_range(430.0..530.0_f64)
-            }
-            .round()
-        })
+        .map(|_| (community_h * rng.gen_range(0.92..1.08)).round())
         .collect();
     let river_at = if rows == 2 { 1 } else { rng.gen_range(1..rows) };
 
@@ -287,9 +286,6 @@ pub(super) fn build(rng: &mut ChaCha8Rng, names: &mut Names) -> Layout {
     }
 
     // Communities, row by row.
-    let street_area = ring_area(&cell_ring(0.0, width, &curves[0], &curves[rows]));
-    let grid_count = rng.gen_range(40.0..50.0);
-    let grid_area = street_area / grid_count;
     let mut communities = Vec::new();
     for r in 0..rows {
         let (bottom, top) = (&curves[r], &curves[r + 1]);

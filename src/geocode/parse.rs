@@ -88,14 +88,9 @@ impl Chinese {
     }
 
     fn peek_is(&self, s: &str) -> bool {
-        let mut i = self.pos;
-        for c in s.chars() {
-            if self.chars.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        self.chars
+            .get(self.pos..)
+            .is_some_and(|rest| starts_with(rest, s))
     }
 
     /// Consumes `s` if the input continues with it.

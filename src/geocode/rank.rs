@@ -122,10 +122,6 @@ impl Part {
             self
         }
     }
-
-    fn matched(self) -> bool {
-        matches!(self, Part::Exact | Part::Partial(_))
-    }
 }
 
 fn chars(s: &str) -> usize {

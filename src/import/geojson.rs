@@ -255,10 +255,7 @@ impl Props<'_> {
     }
 }
 
-fn names<T: strum::VariantArray + AsRef<str>>() -> Vec<&'static str>
-where
-    T: 'static,
-{
+fn names<T: strum::VariantArray + AsRef<str> + 'static>() -> Vec<&'static str> {
     T::VARIANTS.iter().map(|v| v.as_ref()).collect()
 }
 
