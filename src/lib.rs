@@ -12,6 +12,7 @@ pub mod geocode;
 pub mod geometry;
 pub mod import;
 pub mod index;
+pub mod live;
 pub mod lookup;
 pub mod model;
 pub mod store;

@@ -1,12 +1,20 @@
-//! Lookup requests: reading batches of points (CSV or GeoJSON), converting them from the
-//! caller's CRS, and answering each from an [`index`](crate::index) snapshot. Shared by
-//! the API and the CLI; calls [`crs`](crate::crs) and [`index`](crate::index) only.
+//! Lookup requests — "which grid is responsible for this point or address?": reading
+//! batches of points (CSV or GeoJSON), converting them from the caller's CRS, answering
+//! each from an [`index`](crate::index) snapshot, and the [`AddressBook`] that answers
+//! addresses with the [`geocode`](crate::geocode)r. Shared by the API and the CLI; reads
+//! the store only to build snapshots.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use serde::Serialize;
+
 use crate::crs::{Crs, CrsError, Transformer};
+use crate::geocode::{AddressEntry, Geocoder};
 use crate::index::{GridIndex, Responsible};
+use crate::live::{build_blocking, Live, Snapshot};
+use crate::model::Address;
+use crate::store::{AddressRow, Store, StoreError, ADDRESSES_REVISION};
 
 /// Most points one batch request may carry.
 pub const MAX_BATCH: usize = 10_000;
@@ -193,6 +201,154 @@ pub fn answer(index: &GridIndex, lon: f64, lat: f64) -> Answer<'_> {
         message: responsible.is_none().then_some("the point is outside every grid"),
         responsible,
     }
+}
+
+/// Most results one geocoding request returns.
+pub const MAX_GEOCODE_RESULTS: usize = 100;
+
+/// The stored addresses with a geocoder over them: a snapshot following the store.
+pub struct AddressBook {
+    revision: i64,
+    geocoder: Geocoder,
+    /// The building's own address row (the first row of each building).
+    buildings: HashMap<i64, AddressRow>,
+}
+
+/// The address book a server answers from, following the store.
+pub type LiveAddressBook = Live<AddressBook>;
+
+impl Snapshot for AddressBook {
+    const REVISION: &'static str = ADDRESSES_REVISION;
+    const WHAT: &'static str = "address book";
+
+    async fn load(store: &Store, revision: i64) -> Result<Self, StoreError> {
+        let rows = store.address_rows().await?;
+        build_blocking("address book", move || AddressBook::build(revision, rows)).await
+    }
+
+    fn revision(&self) -> i64 {
+        self.revision
+    }
+}
+
+/// One geocoding answer: a building with its standard address, grid and score.
+#[derive(Debug, Clone, Serialize)]
+pub struct GeocodeHit {
+    pub building_id: i64,
+    pub score: f64,
+    /// Which parts of the query matched.
+    pub matched: Vec<&'static str>,
+    /// The standard address, written out.
+    pub address: String,
+    pub name: Option<String>,
+    pub community: Option<String>,
+    pub grid_id: Option<i64>,
+    pub grid_code: Option<String>,
+    /// Unit and room named by the query (a household of the building).
+    pub unit: Option<u32>,
+    pub room: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+}
+
+impl AddressBook {
+    /// Builds the geocoder over `rows` (as [`Store::address_rows`] returns them).
+    pub fn build(revision: i64, rows: Vec<AddressRow>) -> AddressBook {
+        let entries = rows
+            .iter()
+            .map(|r| AddressEntry {
+                building_id: r.building_id,
+                address: Address {
+                    road: r.road.clone(),
+                    house_number: r.house_number.clone(),
+                    compound: r.compound.clone(),
+                    building_no: r.building_no.clone(),
+                },
+                name: r.name.clone(),
+                community: r.community.clone(),
+            })
+            .collect();
+        let mut buildings = HashMap::new();
+        for r in rows {
+            buildings.entry(r.building_id).or_insert(r);
+        }
+        AddressBook {
+            revision,
+            geocoder: Geocoder::new(entries),
+            buildings,
+        }
+    }
+
+    /// Ranked buildings for an address query, at most `limit` (capped at
+    /// [`MAX_GEOCODE_RESULTS`]).
+    pub fn search(&self, query: &str, limit: usize) -> Vec<GeocodeHit> {
+        self.geocoder
+            .search(query, limit.min(MAX_GEOCODE_RESULTS))
+            .into_iter()
+            .filter_map(|m| {
+                let b = self.buildings.get(&m.building_id)?;
+                Some(GeocodeHit {
+                    building_id: m.building_id,
+                    score: m.score,
+                    matched: m.matched,
+                    address: written_address(b),
+                    name: b.name.clone(),
+                    community: b.community.clone(),
+                    grid_id: b.grid_id,
+                    grid_code: b.grid_code.clone(),
+                    unit: m.unit,
+                    room: m.room,
+                    lon: b.lon,
+                    lat: b.lat,
+                })
+            })
+            .collect()
+    }
+
+    /// Number of buildings with an address entry.
+    pub fn len(&self) -> usize {
+        self.buildings.len()
+    }
+
+    /// True when no building is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.buildings.is_empty()
+    }
+}
+
+/// A standard address written the way its script writes it: `锦江路88号 锦绣花园3栋`, or
+/// `Mannerheimintie 12`.
+pub fn written_address(r: &AddressRow) -> String {
+    let cjk = |s: &Option<String>| s.as_deref().is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    let mut parts = Vec::new();
+    if cjk(&r.road) || cjk(&r.compound) {
+        let mut road = r.road.clone().unwrap_or_default();
+        if let Some(n) = &r.house_number {
+            road.push_str(n);
+            if !n.ends_with('号') {
+                road.push('号');
+            }
+        }
+        parts.push(road);
+        let mut place = r.compound.clone().unwrap_or_default();
+        if let Some(b) = &r.building_no {
+            place.push_str(b);
+            if b.chars().all(|c| c.is_ascii_alphanumeric()) {
+                place.push('栋');
+            }
+        }
+        parts.push(place);
+    } else {
+        let street = [r.road.as_deref(), r.house_number.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        parts.push(street);
+        parts.push(r.compound.clone().unwrap_or_default());
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(" ")
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@ use wangge::import::geojson::{GeoJsonOptions, Layer};
 use wangge::import::osm::{CommunitySource, OsmOptions};
 use wangge::import::prepare::PrepareOptions;
 use wangge::import::{self, ImportReport};
+use wangge::api::AppState;
 use wangge::index::{GridIndex, LiveIndex};
+use wangge::lookup::LiveAddressBook;
 use wangge::store::Store;
 use wangge::{config, demo, lookup};
 
@@ -57,6 +59,14 @@ enum Command {
         /// CRS of the input: 4326 (default), 4490, 3857, 4513–4554, gcj02, bd09.
         #[arg(long)]
         crs: Option<String>,
+    },
+    /// Buildings matching an address, best first (JSON).
+    Geocode {
+        /// The address, e.g. "锦江路88号锦绣花园3栋2单元501" or "Mannerheimintie 12".
+        query: String,
+        /// Most results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
     },
     /// Serve the API and the web map.
     Serve {
@@ -212,10 +222,15 @@ async fn run(cli: Cli) -> Result<(), String> {
                 _ => return Err("give LON LAT or --file FILE".into()),
             }
         }
+        Command::Geocode { query, limit } => {
+            let book = LiveAddressBook::load(store).await.map_err(|e| chain(&e))?.snapshot();
+            let hits = book.search(&query, limit);
+            println!("{}", serde_json::to_string_pretty(&hits).unwrap_or_default());
+        }
         Command::Serve { bind, web } => {
-            let index = LiveIndex::load(store.clone()).await.map_err(|e| chain(&e))?;
+            let state = AppState::load(store).await.map_err(|e| chain(&e))?;
             // Follows imports and edits made by other processes.
-            index.watch(std::time::Duration::from_secs(1));
+            state.watch(std::time::Duration::from_secs(1));
             let listener = tokio::net::TcpListener::bind(&bind)
                 .await
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
@@ -225,7 +240,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 wangge::store::redact(&url),
                 web.display()
             );
-            axum::serve(listener, wangge::api::router(store, index, web))
+            axum::serve(listener, wangge::api::router(state, web))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

@@ -13,9 +13,9 @@ async fn serve(store: Store) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let web = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
-    let index = wangge::index::LiveIndex::load(store.clone()).await.unwrap();
+    let state = wangge::api::AppState::load(store).await.unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, wangge::api::router(store, index, web)).await.unwrap();
+        axum::serve(listener, wangge::api::router(state, web)).await.unwrap();
     });
     addr
 }

@@ -136,8 +136,9 @@ async fn demo_lookups_agree_with_postgis_on_shared_edges_too() {
 async fn serve(store: Store) -> (SocketAddr, std::sync::Arc<LiveIndex>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let index = LiveIndex::load(store.clone()).await.unwrap();
-    let app = wangge::api::router(store, index.clone(), std::path::PathBuf::from("web"));
+    let state = wangge::api::AppState::load(store).await.unwrap();
+    let index = state.index.clone();
+    let app = wangge::api::router(state, std::path::PathBuf::from("web"));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (addr, index)
 }

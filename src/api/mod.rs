@@ -7,6 +7,7 @@
 mod buildings;
 mod error;
 mod features;
+mod geocode;
 mod lookup;
 mod regions;
 
@@ -24,7 +25,8 @@ use tower_http::trace::TraceLayer;
 pub use error::ApiError;
 
 use crate::index::LiveIndex;
-use crate::store::{Backend, Store};
+use crate::lookup::LiveAddressBook;
+use crate::store::{Backend, Store, StoreError};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -32,11 +34,36 @@ pub struct AppState {
     pub store: Store,
     /// The lookup index, following the store.
     pub index: Arc<LiveIndex>,
+    /// The address book (geocoder), following the store.
+    pub addresses: Arc<LiveAddressBook>,
+}
+
+impl AppState {
+    /// Opens the in-memory snapshots over `store`.
+    pub async fn load(store: Store) -> Result<AppState, StoreError> {
+        Ok(AppState {
+            index: LiveIndex::load(store.clone()).await?,
+            addresses: LiveAddressBook::load(store.clone()).await?,
+            store,
+        })
+    }
+
+    /// Follows writes made by other processes (CLI imports), checking every `every`.
+    pub fn watch(&self, every: std::time::Duration) {
+        self.index.watch(every);
+        self.addresses.watch(every);
+    }
+
+    /// Rebuilds every snapshot whose revision changed (after a write by this process).
+    pub async fn refresh(&self) -> Result<(), StoreError> {
+        self.index.refresh(false).await?;
+        self.addresses.refresh(false).await?;
+        Ok(())
+    }
 }
 
 /// The whole application: API routes, then static files from `web_dir`.
-pub fn router(store: Store, index: Arc<LiveIndex>, web_dir: PathBuf) -> Router {
-    let state = AppState { store, index };
+pub fn router(state: AppState, web_dir: PathBuf) -> Router {
     Router::new()
         .route("/healthz", get(health))
         .route("/api/stats", get(stats))
@@ -46,6 +73,7 @@ pub fn router(store: Store, index: Arc<LiveIndex>, web_dir: PathBuf) -> Router {
         .route("/api/grids/{id}", get(regions::grid))
         .route("/api/buildings", get(buildings::list))
         .route("/api/buildings/{id}", get(buildings::one))
+        .route("/api/geocode", get(geocode::search))
         .route(
             "/api/lookup",
             get(lookup::one)

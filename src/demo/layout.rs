@@ -179,9 +179,9 @@ pub(super) fn build(rng: &mut ChaCha8Rng, names: &mut Names) -> Layout {
     } else {
         (0..3).map(|_| rng.gen_range(2..=3)).collect()
     };
-    // Size the street for 40–50 grids of 40,000–48,000 m² (about 450 households each).
+    // Size the street for 44–54 grids of 40,000–48,000 m² (about 450 households each).
     let grid_area: f64 = rng.gen_range(40_000.0..48_000.0);
-    let grid_count: f64 = rng.gen_range(40.0..50.0);
+    let grid_count: f64 = rng.gen_range(44.0..54.0);
     let communities_n: usize = cols.iter().sum();
     let community_area = grid_area * grid_count / communities_n as f64;
     let community_w = (community_area * rng.gen_range(0.75..1.1)).sqrt();

@@ -20,11 +20,13 @@
 
 mod buildings;
 mod cameras;
+mod facilities;
 mod frame;
 mod layout;
 mod names;
 mod people;
 mod records;
+mod slabs;
 mod workers;
 
 #[cfg(test)]

@@ -578,3 +578,25 @@ fn timing_100k() {
     assert_eq!(ms[0].score, 1.0);
     assert_eq!(ms[0].building_id, 10001);
 }
+
+#[test]
+fn scratch_timing_by_kind() {
+    let g = Geocoder::new(synthetic(100_000));
+    for kind in 0..5 {
+        let queries: Vec<String> = (0..40)
+            .map(|i| match kind {
+                0 => format!("{}{}号", syn_road(i * 7), i % 100 * 2 + 1),
+                1 => format!("{}{}号楼2单元501", syn_compound(i * 13), i % 20 + 1),
+                2 => syn_road(i * 3),
+                3 => SYN_A[i % 10].to_string(),
+                _ => format!("{}大厦", SYN_A[i % 10]),
+            })
+            .collect();
+        let t = Instant::now();
+        let mut n = 0;
+        for q in &queries {
+            n += g.search(q, 10).len();
+        }
+        println!("kind {kind}: {:?}/q n={n} e.g. {} -> {:?}", t.elapsed() / 40, queries[1], g.search(&queries[1], 3));
+    }
+}

@@ -4,11 +4,10 @@
 //! workers: an R-tree (rstar) over the envelopes of the grids' polygon parts, exact
 //! point-in-polygon tests (geo), and a [`cells`] cache that answers most points without
 //! any polygon test. [`LiveIndex`] holds the current snapshot and swaps in a new one,
-//! built aside, whenever the store's grids revision changes, so readers never wait.
+//! built aside, whenever the store's grids revision changes (see [`crate::live`]).
 //! Reads the [`store`](crate::store); never writes.
 
 mod cells;
-mod live;
 pub mod synthetic;
 
 use std::collections::HashMap;
@@ -19,10 +18,28 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use serde::Serialize;
 
-pub use live::LiveIndex;
-
+use crate::live::{build_blocking, Live, Snapshot};
 use crate::model::{GridKind, RegionLevel};
-use crate::store::{Grid, Region, Worker};
+use crate::store::{Grid, Region, Store, StoreError, Worker, GRIDS_REVISION};
+
+/// The grid index a server answers from, following the store.
+pub type LiveIndex = Live<GridIndex>;
+
+impl Snapshot for GridIndex {
+    const REVISION: &'static str = GRIDS_REVISION;
+    const WHAT: &'static str = "lookup index";
+
+    async fn load(store: &Store, revision: i64) -> Result<Self, StoreError> {
+        let grids = store.grids(None).await?;
+        let regions = store.regions(None, None).await?;
+        let workers = store.workers_by_grid().await?;
+        build_blocking("lookup index", move || GridIndex::build(revision, grids, regions, workers)).await
+    }
+
+    fn revision(&self) -> i64 {
+        self.revision
+    }
+}
 
 /// A grid as the index keeps it.
 #[derive(Debug, Clone, Serialize)]

@@ -21,7 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub use dialect::Dialect;
 pub use read::BuildingFilter;
 pub use types::*;
-pub use write::{ImportSummary, Upserts, GRIDS_REVISION};
+pub use write::{ImportSummary, Upserts, ADDRESSES_REVISION, GRIDS_REVISION};
 
 use value::Val;
 

@@ -255,6 +255,26 @@ impl Store {
         Ok(rows.first().map(|r| r.value).unwrap_or(0))
     }
 
+    /// Every address of every building: the building's own address, then one row per
+    /// address point matched to it; by building id.
+    pub async fn address_rows(&self) -> Result<Vec<AddressRow>, StoreError> {
+        let common = "b.id AS building_id, b.name, {addr}, b.community_id, c.name AS community, \
+             pa.grid_id, g.code AS grid_code, (b.minx + b.maxx) / 2 AS lon, (b.miny + b.maxy) / 2 AS lat";
+        let joins = format!(
+            "LEFT JOIN regions c ON c.id = b.community_id \
+             LEFT JOIN {PUBLISHED_ASSIGNMENTS} pa ON pa.building_id = b.id \
+             LEFT JOIN grids g ON g.id = pa.grid_id"
+        );
+        let own = common.replace("{addr}", "b.road, b.house_number, b.compound, b.building_no");
+        let points = common.replace("{addr}", "a.road, a.house_number, COALESCE(a.compound, b.compound) AS compound, COALESCE(a.building_no, b.building_no) AS building_no");
+        let sql = format!(
+            "SELECT {own} FROM buildings b {joins} \
+             UNION ALL SELECT {points} FROM address_points a JOIN buildings b ON b.id = a.building_id {joins} \
+             ORDER BY 1"
+        );
+        self.fetch_all(&sql, vec![], "listing addresses").await
+    }
+
     /// Row counts of every table.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let region =

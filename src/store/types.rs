@@ -111,6 +111,25 @@ pub struct Worker {
     pub role: WorkerRole,
 }
 
+/// One standard address of a building (its own, or one of its address points), with what
+/// a geocoder answer shows about the building.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct AddressRow {
+    pub building_id: i64,
+    pub name: Option<String>,
+    pub road: Option<String>,
+    pub house_number: Option<String>,
+    pub compound: Option<String>,
+    pub building_no: Option<String>,
+    pub community_id: Option<i64>,
+    pub community: Option<String>,
+    pub grid_id: Option<i64>,
+    pub grid_code: Option<String>,
+    /// A point inside the building's envelope (its centre), for showing it on a map.
+    pub lon: f64,
+    pub lat: f64,
+}
+
 /// Buildings and households of one grid.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct GridTotals {

@@ -108,6 +108,14 @@ impl Store {
         {
             bump_revision(&mut tx, GRIDS_REVISION).await?;
         }
+        if !(dataset.regions.is_empty()
+            && dataset.grids.is_empty()
+            && dataset.provisional_grids.is_empty()
+            && dataset.buildings.is_empty()
+            && dataset.addresses.is_empty())
+        {
+            bump_revision(&mut tx, ADDRESSES_REVISION).await?;
+        }
         let summary = w.summary;
         let log = serde_json::to_string(&summary).unwrap_or_default();
         tx.execute(
@@ -666,6 +674,7 @@ impl Store {
             .await?;
         }
         bump_revision(&mut tx, GRIDS_REVISION).await?;
+        bump_revision(&mut tx, ADDRESSES_REVISION).await?;
         tx.commit().await
     }
 
@@ -699,6 +708,8 @@ impl Store {
 
 /// The revision that lookup indexes follow: grids, regions and workers.
 pub const GRIDS_REVISION: &str = "grids";
+/// The revision that the address book follows: buildings, address points, regions, grids.
+pub const ADDRESSES_REVISION: &str = "addresses";
 
 /// Increments a revision counter inside the caller's transaction.
 pub(crate) async fn bump_revision(tx: &mut Tx, name: &str) -> Result<(), StoreError> {
