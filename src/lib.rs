@@ -15,4 +15,5 @@ pub mod index;
 pub mod live;
 pub mod lookup;
 pub mod model;
+pub mod partition;
 pub mod store;

@@ -50,6 +50,8 @@ pub(super) struct Reserved {
     pub shop_front: Vec<(usize, usize)>,
 }
 
+/// Spreads the facilities over the grids: schools where the free rectangle is longest,
+/// an office in every community, then markets, hotels and kindergartens.
 pub(super) fn reserve(rng: &mut ChaCha8Rng, layout: &Layout) -> Reserved {
     let inner: Vec<Vec<Rect>> = layout
         .communities
@@ -139,6 +141,8 @@ pub(super) fn reserve(rng: &mut ChaCha8Rng, layout: &Layout) -> Reserved {
 }
 
 impl Planner<'_> {
+    /// A school campus, stored as a virtual grid: a teaching building to the north,
+    /// a hall to the south-west, the sports ground in between.
     pub(super) fn school(&mut self, ci: usize, gi: usize, cell: &Cell, campus: Rect) {
         let stem = &self.layout.communities[ci].stem;
         let name = format!("{stem}小学");

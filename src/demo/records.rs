@@ -111,6 +111,26 @@ pub(super) fn grids(ds: &mut Dataset, frame: &Frame, layout: &Layout, plan: &Pla
         });
         ids.campuses.push(id);
     }
+    carve_virtual_grids(ds);
+}
+
+/// A virtual grid (a school campus) is cut out of the standard grids around it, so that the
+/// grids of a community tile it without overlaps.
+fn carve_virtual_grids(ds: &mut Dataset) {
+    use geo::{BooleanOps, Intersects};
+    let virtual_grids: Vec<(String, geo::MultiPolygon<f64>)> = ds
+        .grids
+        .iter()
+        .filter(|g| g.kind == GridKind::Virtual)
+        .map(|g| (g.community.clone(), g.boundary.clone()))
+        .collect();
+    for g in ds.grids.iter_mut().filter(|g| g.kind == GridKind::Standard) {
+        for (community, campus) in &virtual_grids {
+            if *community == g.community && g.boundary.intersects(campus) {
+                g.boundary = g.boundary.difference(campus);
+            }
+        }
+    }
 }
 
 /// Buildings and one address point at each building's entrance.

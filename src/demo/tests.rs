@@ -113,7 +113,7 @@ fn grids_tile_their_community() {
         let grids: Vec<_> = ds
             .grids
             .iter()
-            .filter(|g| g.community == c.source_id && g.kind == GridKind::Standard)
+            .filter(|g| g.community == c.source_id)
             .collect();
         assert!(grids.len() >= 2);
         let ca = area(&c.boundary);

@@ -172,7 +172,7 @@ impl Chinese {
             } else {
                 self.other(format!("{joined}楼"));
             }
-        } else if self.eat("单元") {
+        } else if self.eat("单元") || self.eat("门") {
             match joined.parse::<u32>() {
                 Ok(u) if self.out.unit.is_none() => {
                     self.out.unit = Some(u);
@@ -381,7 +381,8 @@ impl Chinese {
     /// Classifies a name: district prefixes, then a road, then a compound or pending name.
     fn chunk(&mut self, chunk: &[char]) {
         self.flush_pending();
-        let mut s = chunk;
+        // An ordinal 第 belongs to the number after it (第3号楼).
+        let mut s = chunk.strip_suffix(&['第']).unwrap_or(chunk);
         if self.out.road.is_none() && self.out.compound.is_none() {
             while let Some(k) = admin_prefix(s) {
                 self.out.rest.push(s[..k].iter().collect());
@@ -432,12 +433,6 @@ fn ends_with(chars: &[char], s: &str) -> bool {
 
 /// Length of a leading district (`北京市`, `海淀区`, `清河街道`), if any.
 fn admin_prefix(s: &[char]) -> Option<usize> {
-    // Subdistrict: everything up to 街道, when more follows.
-    for k in 1..s.len().min(10) {
-        if starts_with(&s[k..], "街道") && k + 2 < s.len() {
-            return Some(k + 2);
-        }
-    }
     // A district has a name of two characters or more and leaves more than a bare compound
     // suffix behind (万科城市花园 is no 市).
     for k in 2..s.len().min(8) {
@@ -457,7 +452,9 @@ fn admin_prefix(s: &[char]) -> Option<usize> {
             return (k + 4 <= s.len()).then_some(k + 1);
         }
     }
-    None
+    // Subdistrict: everything up to 街道, when more follows.
+    (1..s.len().min(10))
+        .find_map(|k| (starts_with(&s[k..], "街道") && k + 2 < s.len()).then_some(k + 2))
 }
 
 /// End (exclusive) of a road name at the start of `s`, if `s` names one.
@@ -473,11 +470,15 @@ fn road_end(s: &[char]) -> Option<usize> {
             if matches!(rest.first(), Some('口' | '路' | '街' | '坊' | '道' | '区')) {
                 continue;
             }
-            // The remainder must be a name, not a lone suffix (金道苑).
-            if rest.len() == 1 {
-                continue;
+            // A direction belongs to the road (二环路北1段, 长安街东段).
+            let is_direction = |c: &char| matches!(c, '东' | '西' | '南' | '北' | '中');
+            match rest {
+                [d] if is_direction(d) => return Some(s.len()),
+                [d, '段'] if is_direction(d) => return Some(s.len()),
+                // The remainder must be a name, not a lone suffix (金道苑).
+                [_] => continue,
+                _ => return Some(end),
             }
-            return Some(end);
         }
     }
     None

@@ -10,6 +10,8 @@
 //! parser could not place are matched as partial names; a building name equal to or inside
 //! the query scores on its own, and the better of the two counts.
 
+use std::collections::HashMap;
+
 use super::index::{Entry, Geocoder};
 use super::normalize::{
     building_key_normalized, compact, house_key_normalized, normalize, place_key_normalized,
@@ -145,7 +147,17 @@ fn compare_names(q: &str, e: &str) -> Part {
 }
 
 /// The best partial match of any unparsed fragment with an entry's name.
-fn fragment_part(fragments: &[String], e: &str) -> Part {
+fn fragment_part<'a>(q: &Query, memo: &mut HashMap<&'a str, Part>, e: &'a str) -> Part {
+    if q.fragments.is_empty() {
+        return Part::Absent;
+    }
+    // Many entries share a road or compound: compare each name once per search.
+    *memo
+        .entry(e)
+        .or_insert_with(|| fragments_vs(&q.fragments, e))
+}
+
+fn fragments_vs(fragments: &[String], e: &str) -> Part {
     fragments
         .iter()
         .map(|f| match compare_names(f, e) {
@@ -191,11 +203,15 @@ fn compare_house(q: &Query, qh: &str, eh: &str) -> (Part, bool) {
 }
 
 /// Score of one entry and the parts that matched.
-fn score(q: &Query, e: &Entry) -> (f64, Vec<&'static str>) {
+fn score<'a>(
+    q: &Query,
+    memo: &mut HashMap<&'a str, Part>,
+    e: &'a Entry,
+) -> (f64, Vec<&'static str>) {
     let road = match (&q.road, &e.road) {
         (Some(qr), Some(er)) => compare_names(qr, er),
         (Some(_), None) => Part::Missing,
-        (None, Some(er)) => fragment_part(&q.fragments, er),
+        (None, Some(er)) => fragment_part(q, memo, er),
         (None, None) => Part::Absent,
     };
     let (house, lettered) = match (&q.house, &e.house) {
@@ -214,7 +230,7 @@ fn score(q: &Query, e: &Entry) -> (f64, Vec<&'static str>) {
         None => entry_places
             .iter()
             .filter_map(|p| p.as_deref())
-            .map(|ep| fragment_part(&q.fragments, ep))
+            .map(|ep| fragment_part(q, memo, ep))
             .fold(Part::Absent, Part::better),
     };
     let building = match (&q.building, &e.building) {
@@ -317,6 +333,7 @@ impl Geocoder {
                 }
             }
         };
+        let mut memo = HashMap::new();
         for i in self.candidates(&q) {
             let Some(e) = self.entries.get(i as usize) else {
                 continue;
@@ -324,7 +341,7 @@ impl Geocoder {
             if best.as_ref().is_some_and(|b| b.2 != e.building_id) {
                 flush(&mut best, &mut results);
             }
-            let (s, matched) = score(&q, e);
+            let (s, matched) = score(&q, &mut memo, e);
             if best.as_ref().is_none_or(|b| s > b.0) {
                 best = Some((s, matched, e.building_id));
             }

@@ -597,6 +597,75 @@ fn scratch_timing_by_kind() {
         for q in &queries {
             n += g.search(q, 10).len();
         }
-        println!("kind {kind}: {:?}/q n={n} e.g. {} -> {:?}", t.elapsed() / 40, queries[1], g.search(&queries[1], 3));
+        println!(
+            "kind {kind}: {:?}/q n={n} e.g. {} -> {:?}",
+            t.elapsed() / 40,
+            queries[1],
+            g.search(&queries[1], 3)
+        );
+    }
+}
+
+#[test]
+fn scratch_parse_print() {
+    for q in [
+        "四川省成都市武侯区人民南路三段12号",
+        "北京市海淀区清华园街道荷清苑社区3号楼",
+        "朝阳区建国路88号SOHO现代城A座1201",
+        "上海市黄浦区南京东路100弄5号",
+        "和平里三区7号楼2门301",
+        "三里屯路19号院3号楼",
+        "华清嘉园 3-501",
+        "成府路 12",
+        "五道口",
+        "二环路北一段",
+        "万科城市花园二期3栋",
+        "东四十条",
+        "中山路锦绣花园",
+        "金道苑3栋",
+        "Aleksanterinkatu 52 B 14, 00100 Helsinki",
+        "Drottninggatan 5",
+        "no 5 Hämeentie",
+        "第三号楼",
+        "１２３",
+        "人民东1路锦绣花园3栋",
+    ] {
+        println!("{q} => {:?}", parse(q));
+    }
+    let g = sample();
+    for q in [
+        "荷清苑社区3号楼",
+        "成府路12号",
+        "锦绣花园",
+        "锦江路88号4栋",
+        "北京市海淀区成府路",
+        "华清嘉园 3-501",
+        "清华大学",
+        "荷清",
+    ] {
+        println!("{q} => {:?}", g.search(q, 4));
+    }
+}
+
+#[test]
+fn scratch_worst() {
+    let g = Geocoder::new(synthetic(100_000));
+    let mut r = Lcg(7);
+    let qs: Vec<String> = vec![
+        "人民 建设 解放 中山 和平 新华 锦江 长安".into(),
+        "人民花园 建设家园 解放小区 中山新村 和平苑 新华公寓".into(),
+        SYN_A.concat().repeat(10),
+        (0..200).map(|_| random_string(&mut r)).collect::<String>(),
+        "路".repeat(300),
+        "花园".repeat(100),
+    ];
+    for q in &qs {
+        let t = Instant::now();
+        let n = g.search(q, 10).len();
+        println!(
+            "worst {:?} n={n} q={}",
+            t.elapsed(),
+            q.chars().take(20).collect::<String>()
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! and [`model`](crate::model) only; nothing outside this module writes SQL.
 
 mod dialect;
+mod plans;
 mod read;
 mod tx;
 mod types;
@@ -19,6 +20,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 pub use dialect::Dialect;
+pub use plans::{NewGrid, NewPlan, Plan, PublishRefusal};
 pub use read::BuildingFilter;
 pub use types::*;
 pub use write::{ImportSummary, Upserts, ADDRESSES_REVISION, GRIDS_REVISION};

@@ -67,6 +67,23 @@ impl Tx {
         })
     }
 
+    /// Runs a query and maps every row.
+    pub async fn fetch_all<R>(&mut self, sql: &str, vals: Vec<Val>, context: &str) -> Result<Vec<R>, StoreError>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + Send
+            + Unpin,
+    {
+        on_backend!(self, Tx, t => {
+            let mut q = sqlx::query_as::<_, R>(sql);
+            for v in vals {
+                q = bind_as!(q, v);
+            }
+            q.fetch_all(&mut **t).await.context(context)
+        })
+    }
+
     /// Commits.
     pub async fn commit(self) -> Result<(), StoreError> {
         on_backend!(self, Tx, t => t.commit().await.context("committing"))

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Lookup benchmark: how fast wangge answers "which grid is this point in?", compared, on
+# the same data and in one run, with shapely 2 and PostGIS.
+#
+# Data: 10,000 synthetic grid polygons (a 100×100 tessellation, ~33 vertices each, in 10
+# communities) written with the store to an SQLite file and to PostGIS, and 200,000 points
+# from a fixed seed (~90% inside the grids' extent, ~10% around it).
+#
+# Measures (benches/lookup.rs, release build; best of 3 where it says so):
+#   1. wangge in-process, one thread: GridIndex::locate over all points (cell cache), and
+#      locate_uncached (R-tree + exact tests) to show what the cache brings; index build
+#      time and cache statistics.
+#   2. shapely 2 vectorised: STRtree(polygons).query(points, predicate="intersects")
+#      (benches/lookup_shapely.py, reading the exact polygons and points the bench wrote).
+#   3. PostGIS set-based: one statement joining unnest(lon[], lat[]) to the grids with
+#      ST_Contains through the GiST index.
+#   4. PostGIS per query: a prepared SELECT … ST_Contains … LIMIT 1 from 1 and 8
+#      concurrent connections over 20,000 points.
+#   5. wangge over HTTP: the real `wangge serve` process on the SQLite file, loaded by a
+#      keep-alive client (reqwest) with 1 and 8 concurrent request loops, 50,000 requests.
+# and prints a table, the ratios (targets: in-process ≥ 10× shapely, HTTP ≥ 2× PostGIS
+# per-query at the same concurrency), the machine facts and the CPU each side used.
+# Every method's answers are checked point by point against wangge's (differences are
+# allowed only for points on a grid boundary, which ST_Contains excludes); a disagreement,
+# a non-200 answer or an unreachable PostGIS makes it exit non-zero.
+#
+# Installs what is missing: PROJ, PostgreSQL + PostGIS (scripts/install-deps.sh test), and
+# a Python venv under target/bench-venv with shapely>=2 and numpy from PyPI. Without Python
+# or shapely it says so and measures the rest. Starts a throwaway PostGIS cluster (stopped
+# on exit). Takes a few minutes on 2 cores, plus the first release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh test
+
+# Python with shapely 2 for the comparison (optional: reported as skipped without it).
+venv=target/bench-venv
+has_shapely() {
+  [ -x "$venv/bin/python" ] && "$venv/bin/python" -c \
+    'import numpy, shapely, sys; sys.exit(int(shapely.__version__.split(".")[0]) < 2)' 2>/dev/null
+}
+make_venv() {
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    # Debian's python3 needs python3-venv for ensurepip.
+    rm -rf "$venv"
+    if command -v apt-get >/dev/null 2>&1; then
+      echo "installing python3-venv"
+      sudo=""
+      if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+      $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null || return 1
+    fi
+    python3 -m venv "$venv" || return 1
+  fi
+  echo "installing shapely>=2 and numpy into $venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check 'shapely>=2' numpy
+}
+unset WANGGE_BENCH_PYTHON WANGGE_BENCH_NO_PYTHON
+if ! command -v python3 >/dev/null 2>&1; then
+  export WANGGE_BENCH_NO_PYTHON="python3 is not installed"
+elif has_shapely || { make_venv && has_shapely; }; then
+  export WANGGE_BENCH_PYTHON="$PWD/$venv/bin/python"
+else
+  export WANGGE_BENCH_NO_PYTHON="shapely>=2 and numpy could not be installed into $venv"
+fi
+if [ -n "${WANGGE_BENCH_NO_PYTHON:-}" ]; then
+  echo "WARNING: $WANGGE_BENCH_NO_PYTHON: the shapely comparison will be skipped" >&2
+fi
+
+eval "$(scripts/pg-cluster.sh)"
+export WANGGE_TEST_POSTGRES_URL
+trap 'scripts/pg-cluster.sh stop "$WANGGE_PG_DIR"' EXIT
+echo "throwaway PostGIS cluster: $WANGGE_TEST_POSTGRES_URL"
+
+cargo bench --bench lookup

@@ -1,0 +1,1 @@
+//! Cells and adjacency of a community's buildings. (Being written.)
