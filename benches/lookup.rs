@@ -118,10 +118,10 @@ struct Row {
 struct Rows(Vec<Row>);
 
 impl Rows {
-    fn rate(&self, label_start: &str, concurrency: usize) -> Option<f64> {
+    fn rate(&self, label_part: &str, concurrency: usize) -> Option<f64> {
         self.0
             .iter()
-            .find(|r| r.label.starts_with(label_start) && r.concurrency == concurrency)
+            .find(|r| r.label.contains(label_part) && r.concurrency == concurrency)
             .map(|r| r.rate)
     }
 }
@@ -138,10 +138,11 @@ async fn run() -> Res<()> {
         .unwrap_or(1);
     println!("== wangge lookup benchmark ==");
     println!(
-        "machine: {nproc} CPU(s) [{}], {} RAM, Linux {}",
+        "machine: {nproc} CPU(s) [{}], {} RAM, Linux {}, load average {}",
         cpu_model(),
         mem_total(),
-        read_trimmed("/proc/sys/kernel/osrelease")
+        read_trimmed("/proc/sys/kernel/osrelease"),
+        loadavg()
     );
     println!(
         "build: {}",
@@ -322,6 +323,8 @@ async fn bench(
 
     let mut rows = Rows(Vec::new());
     let mut checks: Vec<String> = Vec::new();
+    // Server CPU µs per request of each load run.
+    let mut server_us: Vec<(&str, usize, f64)> = Vec::new();
 
     // ---- 1. wangge in-process ---------------------------------------------------------
     println!("\n[1] wangge in-process, single thread …");
@@ -542,7 +545,8 @@ async fn bench(
     let sample = Arc::new(points[..PER_QUERY_POINTS.min(points.len())].to_vec());
     for c in CONCURRENCIES {
         println!("[4] PostGIS per-query prepared statement, {c} connection(s) …");
-        let (answers, load) = pg_per_query(pg_url, Arc::clone(&sample), c).await?;
+        let (answers, load) =
+            on_client_thread(pg_per_query(pg_url.to_string(), Arc::clone(&sample), c)).await?;
         let mut other = vec![None; answers.len()];
         for (i, id) in answers.iter().enumerate() {
             if let Some(id) = id {
@@ -567,6 +571,7 @@ async fn bench(
                 "PostGIS per-query and wangge disagree: {agreement}"
             ));
         }
+        server_us.push(("PostGIS per-query", c, load.server_us()));
         rows.0.push(load.row(
             "PostGIS per-query prepared SELECT … LIMIT 1",
             c,
@@ -595,23 +600,38 @@ async fn bench(
             .collect(),
     );
     let http_points = Arc::new(points[..n_http].to_vec());
-    for c in CONCURRENCIES {
-        println!("[5] HTTP GET /api/lookup, {c} concurrent keep-alive loop(s) …");
-        let load = http_load(&server, Arc::clone(&http_points), Arc::clone(&needles), c).await?;
-        checks.push(format!(
-            "HTTP C={c}: {} requests, every one HTTP 200 with the same grid as in-process",
-            thousands(load.done)
-        ));
-        rows.0.push(load.row(
-            "wangge HTTP GET /api/lookup (wangge serve)",
-            c,
-            "requests/s",
-            "server",
-        ));
+    for (kind, label) in [
+        (
+            HttpClient::Reqwest,
+            "wangge HTTP GET /api/lookup (reqwest client)",
+        ),
+        (
+            HttpClient::Minimal,
+            "wangge HTTP GET /api/lookup (minimal client)",
+        ),
+    ] {
+        for c in CONCURRENCIES {
+            println!("[5] {label}, {c} concurrent keep-alive loop(s) …");
+            let load = on_client_thread(http_load(
+                kind,
+                server.addr.clone(),
+                server.child.id(),
+                Arc::clone(&http_points),
+                Arc::clone(&needles),
+                c,
+            ))
+            .await?;
+            checks.push(format!(
+                "{label} C={c}: {} requests, every one HTTP 200 with the same grid as in-process",
+                thousands(load.done)
+            ));
+            server_us.push((label, c, load.server_us()));
+            rows.0.push(load.row(label, c, "requests/s", "server"));
+        }
     }
     drop(server);
 
-    print_report(&rows, &checks, nproc);
+    print_report(&rows, &checks, &server_us, nproc);
     Ok(())
 }
 
@@ -870,11 +890,13 @@ struct Load {
     wall: f64,
     server_cpu: f64,
     client_cpu: f64,
-    machine_busy: f64,
+    /// CPU seconds of every other process of the machine (other work on a shared box).
+    others_cpu: f64,
 }
 
 impl Load {
     fn row(&self, label: &str, c: usize, unit: &'static str, server: &str) -> Row {
+        let per = |s: f64| s / self.done.max(1) as f64 * 1e6;
         Row {
             label: label.into(),
             concurrency: c,
@@ -883,61 +905,79 @@ impl Load {
             rate: self.done as f64 / self.wall,
             unit,
             note: format!(
-                "CPU: {server} {:.1} s ({:.0} µs/req), bench client {:.1} s ({:.0} µs/req); machine {:.0}% busy",
+                "CPU s: {server} {:.2} ({:.0} µs/req), bench client {:.2} ({:.0} µs/req), other processes {:.2}",
                 self.server_cpu,
-                self.server_cpu / self.done as f64 * 1e6,
+                per(self.server_cpu),
                 self.client_cpu,
-                self.client_cpu / self.done as f64 * 1e6,
-                self.machine_busy * 100.0
+                per(self.client_cpu),
+                self.others_cpu
             ),
         }
     }
+
+    fn server_us(&self) -> f64 {
+        self.server_cpu / self.done.max(1) as f64 * 1e6
+    }
 }
 
-/// CPU seconds used so far by processes, and of the whole machine (busy, total).
+/// CPU seconds used so far by the server processes, this process and the whole machine.
 struct CpuMark {
     server: f64,
     client: f64,
-    busy: u64,
-    total: u64,
+    machine: f64,
 }
 
 impl CpuMark {
     fn now(server_pids: &[u32]) -> CpuMark {
-        let (busy, total) = machine_jiffies();
         CpuMark {
             server: server_pids
                 .iter()
                 .map(|p| process_cpu(&p.to_string()))
                 .sum(),
             client: process_cpu("self"),
-            busy,
-            total,
+            machine: machine_busy_cpu(),
         }
     }
 
     fn load(&self, server_pids: &[u32], done: usize, wall: f64) -> Load {
         let end = CpuMark::now(server_pids);
+        let (server_cpu, client_cpu) = (end.server - self.server, end.client - self.client);
         Load {
             done,
             wall,
-            server_cpu: end.server - self.server,
-            client_cpu: end.client - self.client,
-            machine_busy: (end.busy - self.busy) as f64 / (end.total - self.total).max(1) as f64,
+            server_cpu,
+            client_cpu,
+            others_cpu: (end.machine - self.machine - server_cpu - client_cpu).max(0.0),
         }
     }
+}
+
+/// Runs a load generator on a thread of its own with a single-threaded tokio runtime, the
+/// same for PostGIS and HTTP: one client thread, no work stealing between loops.
+async fn on_client_thread<T: Send + 'static>(
+    load: impl std::future::Future<Output = Res<T>> + Send + 'static,
+) -> Res<T> {
+    tokio::task::spawn_blocking(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ctx("starting the client runtime")?
+            .block_on(load)
+    })
+    .await
+    .ctx("the load thread panicked")?
 }
 
 /// Runs the prepared per-point statement over `points` from `c` connections, each with
 /// its own loop; returns the answer (grid id) of every point.
 async fn pg_per_query(
-    url: &str,
+    url: String,
     points: Arc<Vec<(f64, f64)>>,
     c: usize,
 ) -> Res<(Vec<Option<i64>>, Load)> {
     let pool: PgPool = PgPoolOptions::new()
         .max_connections(c as u32)
-        .connect(url)
+        .connect(&url)
         .await
         .ctx("connecting to PostGIS")?;
     let mut conns = Vec::new();
@@ -987,25 +1027,142 @@ async fn pg_per_query(
     }
     let mut answers = vec![None; points.len()];
     let mut done = 0;
-    let mut max_i = 0;
     for t in tasks {
         for (i, id) in t.await.ctx("a query loop panicked")?? {
             answers[i] = id;
             done += 1;
-            max_i = max_i.max(i + 1);
         }
     }
     let wall = start.elapsed().as_secs_f64();
     let load = mark.load(&pids, done, wall);
     pool.close().await;
-    // Only the points actually queried (a time cap may have stopped the loops early).
-    answers.truncate(done.min(max_i));
+    // Loops take indices in order, so a time cap leaves the first `done` points answered.
+    answers.truncate(done);
     Ok((answers, load))
+}
+
+/// Which HTTP client a load uses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HttpClient {
+    /// reqwest (hyper underneath): what a Rust caller of the API would use.
+    Reqwest,
+    /// A minimal HTTP/1.1 keep-alive client written here (request line out, status line,
+    /// Content-Length and body in), to show how much of the rate the client costs.
+    Minimal,
+}
+
+/// One keep-alive connection of the minimal client.
+struct MinimalConn {
+    stream: tokio::net::TcpStream,
+    buf: Vec<u8>,
+    request: Vec<u8>,
+}
+
+impl MinimalConn {
+    async fn open(addr: &str) -> Res<MinimalConn> {
+        let stream = tokio::net::TcpStream::connect(addr)
+            .await
+            .ctx("connecting to wangge serve")?;
+        stream.set_nodelay(true).ctx("setting TCP_NODELAY")?;
+        Ok(MinimalConn {
+            stream,
+            buf: Vec::with_capacity(4096),
+            request: Vec::with_capacity(256),
+        })
+    }
+
+    /// GETs `path`; returns the status and the body.
+    async fn get(&mut self, path: &str) -> Res<(u16, &str)> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.request.clear();
+        write!(
+            self.request,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .ctx("formatting a request")?;
+        self.stream
+            .write_all(&self.request)
+            .await
+            .ctx("sending a request")?;
+        self.buf.clear();
+        let head_end = loop {
+            if let Some(p) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break p + 4;
+            }
+            if self
+                .stream
+                .read_buf(&mut self.buf)
+                .await
+                .ctx("reading a response")?
+                == 0
+            {
+                return Err("wangge serve closed the connection".into());
+            }
+        };
+        let head = std::str::from_utf8(&self.buf[..head_end]).ctx("response head")?;
+        let status: u16 = head
+            .get(9..12)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("bad status line in {head:?}"))?;
+        let length: usize = head
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse().ok())?
+            })
+            .ok_or_else(|| format!("no Content-Length in {head:?}"))?;
+        while self.buf.len() < head_end + length {
+            if self
+                .stream
+                .read_buf(&mut self.buf)
+                .await
+                .ctx("reading a body")?
+                == 0
+            {
+                return Err("wangge serve closed the connection".into());
+            }
+        }
+        let body = std::str::from_utf8(&self.buf[head_end..head_end + length]).ctx("body")?;
+        Ok((status, body))
+    }
+}
+
+/// GETs `path` with the minimal connection if there is one, else with reqwest; returns
+/// the status and leaves the body in `body`.
+async fn fetch(
+    conn: &mut Option<MinimalConn>,
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    body: &mut String,
+) -> Res<u16> {
+    body.clear();
+    match conn {
+        Some(conn) => {
+            let (status, text) = conn.get(path).await?;
+            body.push_str(text);
+            Ok(status)
+        }
+        None => {
+            let r = client
+                .get(format!("{base}{path}"))
+                .send()
+                .await
+                .ctx("HTTP request")?;
+            let status = r.status().as_u16();
+            let bytes = r.bytes().await.ctx("HTTP body")?;
+            body.push_str(std::str::from_utf8(&bytes).ctx("HTTP body is not UTF-8")?);
+            Ok(status)
+        }
+    }
 }
 
 /// `c` keep-alive request loops on `GET /api/lookup`, checking every answer.
 async fn http_load(
-    server: &Server,
+    kind: HttpClient,
+    addr: String,
+    server_pid: u32,
     points: Arc<Vec<(f64, f64)>>,
     needles: Arc<Vec<String>>,
     c: usize,
@@ -1015,40 +1172,35 @@ async fn http_load(
         .tcp_nodelay(true)
         .build()
         .ctx("building the HTTP client")?;
-    let base = format!("http://{}", server.addr);
-    // Warm up: open the connections.
-    let warm: Vec<_> = (0..c)
-        .map(|k| {
-            let (client, base, points) = (client.clone(), base.clone(), Arc::clone(&points));
-            tokio::spawn(async move {
-                for i in 0..50 {
-                    let (x, y) = points[points.len() - 1 - (k * 50 + i) % points.len()];
-                    client
-                        .get(format!("{base}/api/lookup?lon={x}&lat={y}"))
-                        .send()
-                        .await?
-                        .bytes()
-                        .await?;
-                }
-                Ok::<_, reqwest::Error>(())
-            })
-        })
-        .collect();
-    for w in warm {
-        w.await
-            .ctx("a warm-up loop panicked")?
-            .ctx("warming up HTTP")?;
-    }
-    let pids = [server.child.id()];
+    let base = format!("http://{addr}");
+    let pids = [server_pid];
     let next = Arc::new(AtomicUsize::new(0));
-    let mark = CpuMark::now(&pids);
-    let start = Instant::now();
+    // Each loop opens its connection and warms up before the clock starts.
+    let ready = Arc::new(tokio::sync::Barrier::new(c + 1));
     let mut tasks = Vec::new();
-    for _ in 0..c {
-        let (client, base) = (client.clone(), base.clone());
+    for k in 0..c {
+        let (client, base, addr) = (client.clone(), base.clone(), addr.clone());
         let (next, points, needles) =
             (Arc::clone(&next), Arc::clone(&points), Arc::clone(&needles));
+        let ready = Arc::clone(&ready);
         tasks.push(tokio::spawn(async move {
+            let mut conn = match kind {
+                HttpClient::Minimal => Some(MinimalConn::open(&addr).await?),
+                HttpClient::Reqwest => None,
+            };
+            let mut path = String::with_capacity(96);
+            let mut body = String::with_capacity(1024);
+            for i in 0..50 {
+                let (x, y) = points[points.len() - 1 - (k * 50 + i) % points.len()];
+                path.clear();
+                let _ = std::fmt::Write::write_fmt(
+                    &mut path,
+                    format_args!("/api/lookup?lon={x}&lat={y}"),
+                );
+                fetch(&mut conn, &client, &base, &path, &mut body).await?;
+            }
+            ready.wait().await;
+            let start = Instant::now();
             let mut done = 0usize;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
@@ -1056,20 +1208,18 @@ async fn http_load(
                     break;
                 }
                 let (x, y) = points[i];
-                let url = format!("{base}/api/lookup?lon={x}&lat={y}");
-                let response = client.get(&url).send().await.ctx("HTTP request")?;
-                let status = response.status();
-                let body = response.bytes().await.ctx("HTTP body")?;
-                if status != reqwest::StatusCode::OK {
-                    return Err(format!(
-                        "GET {url} answered {status}: {}",
-                        String::from_utf8_lossy(&body)
-                    ));
+                path.clear();
+                let _ = std::fmt::Write::write_fmt(
+                    &mut path,
+                    format_args!("/api/lookup?lon={x}&lat={y}"),
+                );
+                let status = fetch(&mut conn, &client, &base, &path, &mut body).await?;
+                if status != 200 {
+                    return Err(format!("GET {path} answered {status}: {body}"));
                 }
-                let text = std::str::from_utf8(&body).ctx("HTTP body is not UTF-8")?;
-                if !text.contains(needles[i].as_str()) {
+                if !body.contains(needles[i].as_str()) {
                     return Err(format!(
-                        "GET {url} answered {text}, expected {} as in-process",
+                        "GET {path} answered {body}, expected {} as in-process",
                         needles[i]
                     ));
                 }
@@ -1078,6 +1228,9 @@ async fn http_load(
             Ok::<_, String>(done)
         }));
     }
+    ready.wait().await;
+    let mark = CpuMark::now(&pids);
+    let start = Instant::now();
     let mut done = 0;
     for t in tasks {
         done += t.await.ctx("a request loop panicked")??;
@@ -1227,6 +1380,15 @@ fn read_trimmed(path: &str) -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
+/// The 1, 5 and 15 minute load averages (other work on a shared machine skews timings).
+fn loadavg() -> String {
+    read_trimmed("/proc/loadavg")
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -1271,8 +1433,8 @@ fn process_cpu(pid: &str) -> f64 {
     (tick(11) + tick(12)) as f64 / 100.0
 }
 
-/// Busy and total jiffies of all CPUs since boot.
-fn machine_jiffies() -> (u64, u64) {
+/// Busy CPU seconds of the whole machine since boot (all CPUs, USER_HZ = 100 ticks).
+fn machine_busy_cpu() -> f64 {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
     let values: Vec<u64> = stat
         .lines()
@@ -1284,7 +1446,7 @@ fn machine_jiffies() -> (u64, u64) {
         .collect();
     let total: u64 = values.iter().take(8).sum();
     let idle = values.get(3).copied().unwrap_or(0) + values.get(4).copied().unwrap_or(0);
-    (total - idle, total)
+    (total - idle) as f64 / 100.0
 }
 
 // ---- report -------------------------------------------------------------------------------
@@ -1301,14 +1463,15 @@ fn thousands(n: usize) -> String {
     out
 }
 
-fn print_report(rows: &Rows, checks: &[String], nproc: usize) {
+fn print_report(rows: &Rows, checks: &[String], server_us: &[(&str, usize, f64)], nproc: usize) {
     println!(
-        "\n== results ({nproc} CPU(s), {} build) ==",
+        "\n== results ({nproc} CPU(s), {} build, load average now {}) ==",
         if cfg!(debug_assertions) {
             "DEBUG"
         } else {
             "release"
-        }
+        },
+        loadavg()
     );
     println!(
         "{:<54} {:>4} {:>9} {:>9} {:>14}  notes",
@@ -1375,10 +1538,33 @@ fn print_report(rows: &Rows, checks: &[String], nproc: usize) {
     ratio("wangge in-process ÷ PostGIS set-based", cached, set, None);
     for c in CONCURRENCIES {
         ratio(
-            &format!("wangge HTTP ÷ PostGIS per-query, C = {c}"),
-            rows.rate("wangge HTTP", c),
+            &format!("wangge HTTP (reqwest client) ÷ PostGIS per-query, C = {c}"),
+            rows.rate("(reqwest client)", c),
             rows.rate("PostGIS per-query", c),
             Some(2.0),
+        );
+    }
+    for c in CONCURRENCIES {
+        ratio(
+            &format!("wangge HTTP (minimal client) ÷ PostGIS per-query, C = {c}"),
+            rows.rate("(minimal client)", c),
+            rows.rate("PostGIS per-query", c),
+            Some(2.0),
+        );
+    }
+    let us = |label: &str, c: usize| {
+        server_us
+            .iter()
+            .find(|(l, cc, _)| l.contains(label) && *cc == c)
+            .map(|(_, _, us)| *us)
+    };
+    for c in CONCURRENCIES {
+        // Server CPU per request: what each request costs the server, whatever the client.
+        ratio(
+            &format!("server CPU/request: PostgreSQL ÷ wangge serve (reqwest), C = {c}"),
+            us("PostGIS per-query", c),
+            us("(reqwest client)", c),
+            None,
         );
     }
 

@@ -17,6 +17,9 @@ pub enum ApiError {
     /// No such entity.
     #[error("{what} {id} does not exist")]
     NotFound { what: &'static str, id: String },
+    /// The request conflicts with the current state (e.g. a plan published meanwhile).
+    #[error("{0}")]
+    Conflict(String),
     /// The request body or batch is larger than allowed.
     #[error("{0}")]
     TooLarge(String),
@@ -52,6 +55,7 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Store(e) => {
                 tracing::error!("store error: {e}");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -2,7 +2,7 @@
 //!
 //! Chinese (any CJK character present): names end at a road suffix (`路 街 道 巷 弄 胡同
 //! 大街 大道`) or a compound suffix (`小区 花园 苑 园 公寓 家园 新村 大厦 广场 村 里` …);
-//! numbers take their role from their counter (`号 号楼 栋 幢 座 # 单元 室 段`) or, bare,
+//! numbers take their role from their counter (`号 号楼 栋 幢 座 # 单元 门 室 段`) or, bare,
 //! from what came before (`3单元501`: room). Leading districts (`北京市海淀区`) and
 //! subdistricts (`清河街道`) go to `rest`. Latin: street words and a house number in either
 //! order, then an optional staircase letter and apartment number; comma-separated parts

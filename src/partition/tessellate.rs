@@ -1,1 +1,0 @@
-//! Cells and adjacency of a community's buildings. (Being written.)
