@@ -16,4 +16,5 @@ pub mod live;
 pub mod lookup;
 pub mod model;
 pub mod partition;
+pub mod plan;
 pub mod store;

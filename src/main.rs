@@ -13,6 +13,7 @@ use wangge::import::{self, ImportReport};
 use wangge::api::AppState;
 use wangge::index::{GridIndex, LiveIndex};
 use wangge::lookup::LiveAddressBook;
+use wangge::plan::{self, ModeName, PlanRequest};
 use wangge::store::Store;
 use wangge::{config, demo, lookup};
 
@@ -68,6 +69,44 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+    /// Balance a community into grids: stores a draft plan and prints its metrics.
+    Partition {
+        /// Community id.
+        community: i64,
+        #[arg(long, default_value_t = 300)]
+        min: u32,
+        #[arg(long, default_value_t = 600)]
+        max: u32,
+        #[arg(long, default_value_t = 450)]
+        target: u32,
+        /// target, most or fewest.
+        #[arg(long, default_value = "target")]
+        mode: ModeName,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Barrier classes that separate grids, comma-separated (default: major roads,
+        /// railways, rivers).
+        #[arg(long, value_delimiter = ',')]
+        hard_barriers: Option<Vec<String>>,
+        /// Buildings that keep their grid (ids, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        pin_buildings: Vec<i64>,
+        /// Current grids that keep exactly their buildings (ids, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        pin_grids: Vec<i64>,
+        /// Ignore the published plan (a fresh run, not the fewest moves).
+        #[arg(long)]
+        fresh: bool,
+        /// Publish the draft at once.
+        #[arg(long)]
+        publish: bool,
+        /// Print the metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export data.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Serve the API and the web map.
     Serve {
         /// Address to listen on.
@@ -101,6 +140,21 @@ impl Common {
             },
         }
     }
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A plan's grids and building assignment as GeoJSON (features with "layer": "grid" or "building").
+    Plan {
+        id: i64,
+        #[arg(long, default_value = "geojson")]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Geojson,
 }
 
 #[derive(Subcommand)]
@@ -227,6 +281,47 @@ async fn run(cli: Cli) -> Result<(), String> {
             let hits = book.search(&query, limit);
             println!("{}", serde_json::to_string_pretty(&hits).unwrap_or_default());
         }
+        Command::Partition {
+            community,
+            min,
+            max,
+            target,
+            mode,
+            seed,
+            hard_barriers,
+            pin_buildings,
+            pin_grids,
+            fresh,
+            publish,
+            json,
+        } => {
+            let request = PlanRequest {
+                min,
+                max,
+                target,
+                mode,
+                seed,
+                hard_barriers,
+                pinned_buildings: pin_buildings,
+                pinned_grids: pin_grids,
+                warm_start: !fresh,
+                author: std::env::var("USER").unwrap_or_else(|_| "cli".into()),
+            };
+            let draft = plan::propose(&store, community, &request).await.map_err(|e| chain(&e))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&draft).unwrap_or_default());
+            } else {
+                print_draft(&draft);
+            }
+            if publish {
+                plan::publish(&store, draft.plan_id).await.map_err(|e| chain(&e))?;
+                println!("plan {} published", draft.plan_id);
+            }
+        }
+        Command::Export(ExportCommand::Plan { id, format: ExportFormat::Geojson }) => {
+            let out = export_plan(&store, id).await?;
+            println!("{}", serde_json::to_string(&out).unwrap_or_default());
+        }
         Command::Serve { bind, web } => {
             let state = AppState::load(store).await.map_err(|e| chain(&e))?;
             // Follows imports and edits made by other processes.
@@ -320,6 +415,78 @@ fn lookup_file(index: &GridIndex, file: &std::path::Path, crs: Crs) -> Result<()
         out.write_record(&row).map_err(|e| e.to_string())?;
     }
     out.flush().map_err(|e| e.to_string())
+}
+
+fn print_draft(draft: &plan::Draft) {
+    let m = &draft.metrics;
+    println!(
+        "draft plan {}: {} grids for {} households in {} buildings ({} ms)",
+        draft.plan_id, m.grid_count, m.households, m.buildings, m.runtime_ms
+    );
+    println!(
+        "  households per grid {}–{}, Polsby–Popper mean {:.3} min {:.3}",
+        m.min_households, m.max_households, m.mean_polsby_popper, m.min_polsby_popper
+    );
+    println!("  against the published plan: {} households in {} buildings moved", m.households_moved, m.buildings_moved);
+    println!("  {:<18} {:>10} {:>9} {:>10} {:>7}", "grid", "households", "buildings", "area m²", "PP");
+    for g in &m.grids {
+        println!(
+            "  {:<18} {:>10} {:>9} {:>10.0} {:>7.3}{}",
+            g.code,
+            g.households,
+            g.buildings,
+            g.area_m2,
+            g.polsby_popper,
+            if g.within_bounds { "" } else { "  outside bounds" }
+        );
+    }
+    for v in &m.violations {
+        println!("  ! {v}");
+    }
+}
+
+/// A plan as one GeoJSON FeatureCollection: its grids, then its buildings with their grid.
+async fn export_plan(store: &Store, id: i64) -> Result<serde_json::Value, String> {
+    use serde_json::json;
+    let plan = store
+        .plan(id)
+        .await
+        .map_err(|e| chain(&e))?
+        .ok_or_else(|| format!("plan {id} does not exist"))?;
+    let grids = store.plan_grids(id).await.map_err(|e| chain(&e))?;
+    let code_of: std::collections::HashMap<i64, String> = grids.iter().map(|g| (g.id, g.code.clone())).collect();
+    let assignment: std::collections::HashMap<i64, i64> =
+        store.plan_assignment(id).await.map_err(|e| chain(&e))?.into_iter().collect();
+    let buildings = store
+        .buildings(&wangge::store::BuildingFilter { community: Some(plan.community_id), ..Default::default() })
+        .await
+        .map_err(|e| chain(&e))?;
+    let mut features = Vec::new();
+    for g in &grids {
+        features.push(json!({
+            "type": "Feature",
+            "id": g.id,
+            "properties": { "layer": "grid", "code": g.code, "name": g.name, "kind": g.kind, "plan_id": id },
+            "geometry": geojson::Geometry::from(&geo::Geometry::MultiPolygon(g.boundary.clone())),
+        }));
+    }
+    for b in &buildings {
+        let grid = assignment.get(&b.id);
+        features.push(json!({
+            "type": "Feature",
+            "id": b.id,
+            "properties": {
+                "layer": "building", "source_id": b.source_id, "households": b.households,
+                "grid_id": grid, "grid_code": grid.and_then(|g| code_of.get(g)),
+            },
+            "geometry": geojson::Geometry::from(&geo::Geometry::MultiPolygon(b.footprint.clone())),
+        }));
+    }
+    Ok(json!({
+        "type": "FeatureCollection",
+        "plan": { "id": plan.id, "community_id": plan.community_id, "status": plan.status },
+        "features": features,
+    }))
 }
 
 fn print_report(report: &ImportReport, json: bool) {

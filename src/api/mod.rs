@@ -9,13 +9,14 @@ mod error;
 mod features;
 mod geocode;
 mod lookup;
+mod plans;
 mod regions;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
@@ -74,6 +75,10 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
         .route("/api/buildings", get(buildings::list))
         .route("/api/buildings/{id}", get(buildings::one))
         .route("/api/geocode", get(geocode::search))
+        .route("/api/communities/{id}/plans", get(plans::history).post(plans::propose))
+        .route("/api/plans/{id}", get(plans::one))
+        .route("/api/plans/{id}/diff", get(plans::diff))
+        .route("/api/plans/{id}/publish", post(plans::publish))
         .route(
             "/api/lookup",
             get(lookup::one)

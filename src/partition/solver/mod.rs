@@ -1,10 +1,40 @@
 //! The balancing solver: assigns every node of a [`Graph`](super::Graph) to a grid so
 //! that each grid is contiguous and within the household bounds, and the grids are
-//! compact. Deterministic for a seed. (Being written.)
+//! compact. Deterministic for a seed.
+//!
+//! How: buildings above the ceiling become grids of their own and pinned grids are kept as
+//! they are; every connected part of the rest is solved on its own. Cold start: recursive
+//! bisection (straight-line cuts along a few directions, random spanning trees when lines
+//! fail) into as many grids as the mode asks, grid counts nudged where the households do
+//! not fit; then repair (chains of node moves, pair re-splits, splits and merges) of any
+//! grid left outside the bounds; then local search (boundary-node moves and pair
+//! re-splits) maximising mean Polsby–Popper, with a pull towards the target size in
+//! `Target` mode. Warm start: the current plan is rebuilt on the graph, only what breaks
+//! the bounds or contiguity is repaired, and every household moved away from its grid
+//! costs objective, so the result stays close. Whatever cannot be met is listed in
+//! [`Solution::issues`]; a grid outside the bounds always gets an `OutOfBounds`, next to
+//! the issue that explains it.
 
 use serde::Serialize;
 
 use super::Graph;
+
+mod cold;
+mod local;
+mod metrics;
+mod part;
+mod repair;
+mod run;
+mod split;
+mod sub;
+mod warm;
+
+#[cfg(test)]
+mod gen;
+#[cfg(test)]
+mod tests;
+
+pub use metrics::polsby_popper;
 
 /// How many grids to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -92,19 +122,5 @@ pub struct Solution {
 
 /// Splits the graph into grids.
 pub fn solve(graph: &Graph, params: &Params, warm: Option<&WarmStart>) -> Solution {
-    let _ = (params, warm);
-    // Placeholder until the solver lands: every node in one grid, reported honestly.
-    let households: u64 = graph.nodes.iter().map(|n| u64::from(n.households)).sum();
-    Solution {
-        assignment: vec![0; graph.len()],
-        grids: vec![GridStats {
-            households,
-            nodes: graph.len() as u32,
-            area_m2: graph.nodes.iter().map(|n| n.area_m2).sum(),
-            perimeter_m: 0.0,
-            polsby_popper: 0.0,
-        }],
-        issues: vec![Issue::OutOfBounds { grid: 0, households }],
-        households_moved: 0,
-    }
+    run::run(graph, params, warm)
 }

@@ -99,6 +99,8 @@ pub(super) struct Part<'a> {
     targets: Vec<u32>,
     /// Scratch for the splitter: local index of a node in the set being split, or NONE.
     pub uid: Vec<u32>,
+    /// Scratch for the local search: node queued (all false at rest).
+    pub inq: Vec<bool>,
 }
 
 impl<'a> Part<'a> {
@@ -120,6 +122,7 @@ impl<'a> Part<'a> {
             queue: Vec::new(),
             targets: Vec::new(),
             uid: vec![NONE; n],
+            inq: vec![false; n],
         }
     }
 
@@ -409,6 +412,19 @@ impl<'a> Part<'a> {
         let ok = queue.len() == total;
         self.queue = queue;
         ok
+    }
+
+    /// The live grids renumbered densely (in index order): labels and identities.
+    pub fn snapshot(&self) -> (Vec<u32>, Vec<u32>) {
+        let mut map = vec![NONE; self.grids.len()];
+        let mut idents = Vec::new();
+        for (a, gr) in self.grids.iter().enumerate() {
+            if gr.alive {
+                map[a] = idents.len() as u32;
+                idents.push(gr.ident);
+            }
+        }
+        (self.lab.iter().map(|&a| map[a as usize]).collect(), idents)
     }
 
     /// Grids adjacent to grid `a` (ascending).

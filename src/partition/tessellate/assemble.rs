@@ -107,16 +107,12 @@ impl Assembly {
             let main = if cell.len() <= 1 {
                 0
             } else {
-                let located: Vec<(f64, bool)> =
-                    cell.iter().map(|p| locate(p, seeds[i])).collect();
-                located
-                    .iter()
-                    .position(|l| l.1)
-                    .unwrap_or_else(|| {
-                        (0..located.len())
-                            .min_by(|&a, &b| located[a].0.total_cmp(&located[b].0))
-                            .unwrap_or(0)
-                    })
+                let located: Vec<(f64, bool)> = cell.iter().map(|p| locate(p, seeds[i])).collect();
+                located.iter().position(|l| l.1).unwrap_or_else(|| {
+                    (0..located.len())
+                        .min_by(|&a, &b| located[a].0.total_cmp(&located[b].0))
+                        .unwrap_or(0)
+                })
             };
             for k in 0..cell.len() {
                 owner.push(if k == main { i as u32 } else { NONE });
@@ -162,7 +158,8 @@ impl Assembly {
         if !detached.is_empty() {
             let mut around: HashMap<u32, Vec<(u32, f64)>> = HashMap::new();
             for &(a, b, len) in &links {
-                if owner[a as usize] == NONE {
+                // A piece touching another only at a (rounded) point does not join it.
+                if owner[a as usize] == NONE && len > 10.0 * MERGE_TOLERANCE {
                     around.entry(a).or_default().push((b, len));
                 }
             }
@@ -221,7 +218,8 @@ impl Assembly {
             }
         }
         // Every edge was counted from both of its sides.
-        let mut out: Vec<(u32, u32, f64)> = acc.into_iter().map(|(k, v)| (k.0, k.1, v / 2.0)).collect();
+        let mut out: Vec<(u32, u32, f64)> =
+            acc.into_iter().map(|(k, v)| (k.0, k.1, v / 2.0)).collect();
         out.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
         out
     }

@@ -256,8 +256,12 @@ impl<'a> Diagram<'a> {
         let s = self.seeds[i as usize];
         let mut nb = self.neighbours[i as usize].clone();
         nb.sort_by(|&a, &b| {
-            let da = (self.seeds[a as usize] - s).x.hypot((self.seeds[a as usize] - s).y);
-            let db = (self.seeds[b as usize] - s).x.hypot((self.seeds[b as usize] - s).y);
+            let da = (self.seeds[a as usize] - s)
+                .x
+                .hypot((self.seeds[a as usize] - s).y);
+            let db = (self.seeds[b as usize] - s)
+                .x
+                .hypot((self.seeds[b as usize] - s).y);
             da.total_cmp(&db).then(a.cmp(&b))
         });
         let mut voronoi = vec![self.bbox.clone()];

@@ -1,0 +1,121 @@
+//! Plans over HTTP: propose a draft for a community, read it with its grids and metrics,
+//! compare it with the published plan, publish it, and list a community's history.
+
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use geo::Geometry;
+use serde_json::{json, Value};
+
+use super::features::{collection, feature};
+use super::{ApiError, AppState};
+use crate::plan::{self, PlanError, PlanRequest};
+
+impl From<PlanError> for ApiError {
+    fn from(e: PlanError) -> Self {
+        match e {
+            PlanError::UnknownCommunity(id) => ApiError::NotFound { what: "community", id: id.to_string() },
+            PlanError::UnknownPlan(id) => ApiError::NotFound { what: "plan", id: id.to_string() },
+            PlanError::Conflict { .. } => ApiError::Conflict(e.to_string()),
+            PlanError::Store(s) => ApiError::Store(s),
+            other => ApiError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        ApiError::BadRequest(r.body_text())
+    }
+}
+
+/// `POST /api/communities/{id}/plans` with a JSON [`PlanRequest`] (every field optional).
+pub async fn propose(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<PlanRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Path(id) = id?;
+    let Json(request) = body?;
+    let draft = plan::propose(&state.store, id, &request).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "plan_id": draft.plan_id,
+            "status": "draft",
+            "metrics": draft.metrics,
+            "links": {
+                "self": format!("/api/plans/{}", draft.plan_id),
+                "diff": format!("/api/plans/{}/diff", draft.plan_id),
+                "publish": format!("/api/plans/{}/publish", draft.plan_id),
+            },
+        })),
+    ))
+}
+
+/// `GET /api/communities/{id}/plans`: the community's plans, newest first.
+pub async fn history(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Path(id) = id?;
+    if state.store.region(id).await?.is_none() {
+        return Err(ApiError::NotFound { what: "community", id: id.to_string() });
+    }
+    let plans: Vec<Value> = state.store.plans_of(id).await?.into_iter().map(plan_json).collect();
+    Ok(Json(json!({ "community_id": id, "plans": plans })))
+}
+
+fn plan_json(p: crate::store::Plan) -> Value {
+    json!({
+        "id": p.id,
+        "community_id": p.community_id,
+        "status": p.status,
+        "base_plan_id": p.base_plan_id,
+        "author": p.author,
+        "created_at": p.created_at,
+        "published_at": p.published_at,
+        "parameters": serde_json::from_str::<Value>(&p.parameters).unwrap_or(Value::Null),
+        "metrics": serde_json::from_str::<Value>(&p.metrics).unwrap_or(Value::Null),
+    })
+}
+
+/// `GET /api/plans/{id}`: the plan, its metrics and its grids as GeoJSON.
+pub async fn one(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Path(id) = id?;
+    let p = state.store.plan(id).await?.ok_or(ApiError::NotFound { what: "plan", id: id.to_string() })?;
+    let grids = state.store.plan_grids(id).await?;
+    let features = grids
+        .iter()
+        .map(|g| feature(g.id, g, &Geometry::MultiPolygon(g.boundary.clone())))
+        .collect();
+    let mut out = plan_json(p);
+    out["grids"] = serde_json::to_value(collection(features)).unwrap_or(Value::Null);
+    Ok(Json(out))
+}
+
+/// `GET /api/plans/{id}/diff`: buildings and households moved against the published plan.
+pub async fn diff(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<plan::PlanDiff>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(plan::diff(&state.store, id).await?))
+}
+
+/// `POST /api/plans/{id}/publish`: 200 with the plan, or 409 when another plan was
+/// published since the draft was computed.
+pub async fn publish(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Path(id) = id?;
+    let published = plan::publish(&state.store, id).await?;
+    // The lookup index and the address book see the new grids at the next request.
+    state.refresh().await?;
+    Ok(Json(plan_json(published)))
+}

@@ -1,0 +1,517 @@
+//! Plans, the planner's use case: propose a draft by balancing one community (reading the
+//! store, running [`partition`](crate::partition), writing the draft), compare a draft
+//! with the published plan, and publish it. Calls the store and partition only.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::live::build_blocking;
+use crate::model::{GridKind, PlanStatus, RegionLevel};
+use crate::partition::solver::{self, Issue, Mode, Params, WarmStart};
+use crate::partition::tessellate::{self, BarrierLine, Site};
+use crate::store::{Building, Grid, NewGrid, NewPlan, Plan, PublishRefusal, Region, Store, StoreError};
+
+/// Barrier classes that separate grids unless the request says otherwise: major roads,
+/// railways and rivers.
+pub const DEFAULT_HARD_BARRIERS: &[&str] = &[
+    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
+    "rail", "light_rail", "subway", "narrow_gauge", "monorail", "river", "canal",
+];
+
+/// What a planner asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanRequest {
+    /// Floor and ceiling of households per grid.
+    pub min: u32,
+    pub max: u32,
+    /// Target households per grid (mode `target`).
+    pub target: u32,
+    /// `target`, `most` or `fewest`.
+    pub mode: ModeName,
+    pub seed: u64,
+    /// Barrier classes that separate grids (default [`DEFAULT_HARD_BARRIERS`]).
+    pub hard_barriers: Option<Vec<String>>,
+    /// Buildings that keep their current grid.
+    pub pinned_buildings: Vec<i64>,
+    /// Current grids (ids) that keep exactly their buildings.
+    pub pinned_grids: Vec<i64>,
+    /// Start from the published plan and move as few households as possible (default).
+    pub warm_start: bool,
+    pub author: String,
+}
+
+/// Names of the modes as the API and CLI spell them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumString, strum::Display)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ModeName {
+    Target,
+    Most,
+    Fewest,
+}
+
+impl Default for PlanRequest {
+    fn default() -> Self {
+        PlanRequest {
+            min: 300,
+            max: 600,
+            target: 450,
+            mode: ModeName::Target,
+            seed: 1,
+            hard_barriers: None,
+            pinned_buildings: vec![],
+            pinned_grids: vec![],
+            warm_start: true,
+            author: "planner".into(),
+        }
+    }
+}
+
+/// Why a plan operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("region {0} does not exist")]
+    UnknownCommunity(i64),
+    #[error("region {0} is a {1}, not a community")]
+    NotACommunity(i64, RegionLevel),
+    #[error("plan {0} does not exist")]
+    UnknownPlan(i64),
+    #[error("bad parameters: {0}")]
+    BadRequest(String),
+    #[error("community {0} has no buildings to balance")]
+    NoBuildings(i64),
+    #[error("cannot tessellate community {community}: {reason}")]
+    Tessellation { community: i64, reason: String },
+    #[error("plan {plan} cannot be published: {reason}")]
+    Conflict { plan: i64, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Figures of one grid of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GridMetrics {
+    pub code: String,
+    pub name: String,
+    pub households: u64,
+    pub buildings: u32,
+    pub area_m2: f64,
+    pub perimeter_m: f64,
+    pub polsby_popper: f64,
+    pub within_bounds: bool,
+}
+
+/// Figures of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanMetrics {
+    pub grids: Vec<GridMetrics>,
+    pub households: u64,
+    pub buildings: usize,
+    pub grid_count: usize,
+    pub mean_polsby_popper: f64,
+    pub min_polsby_popper: f64,
+    pub min_households: u64,
+    pub max_households: u64,
+    /// What could not be satisfied (see the solver's issues), in words.
+    pub violations: Vec<String>,
+    /// Against the published plan the draft was computed from.
+    pub households_moved: u64,
+    pub buildings_moved: usize,
+    pub runtime_ms: u128,
+}
+
+/// A draft plan and its figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Draft {
+    pub plan_id: i64,
+    pub metrics: PlanMetrics,
+}
+
+fn mode(request: &PlanRequest) -> Mode {
+    match request.mode {
+        ModeName::Target => Mode::Target(request.target),
+        ModeName::Most => Mode::Most,
+        ModeName::Fewest => Mode::Fewest,
+    }
+}
+
+fn check(request: &PlanRequest) -> Result<(), PlanError> {
+    if request.min == 0 || request.min > request.max {
+        return Err(PlanError::BadRequest(format!(
+            "min {} and max {}: need 0 < min ≤ max",
+            request.min, request.max
+        )));
+    }
+    if request.mode == ModeName::Target && !(request.min..=request.max).contains(&request.target) {
+        return Err(PlanError::BadRequest(format!(
+            "target {} is outside min..max ({}..{})",
+            request.target, request.min, request.max
+        )));
+    }
+    Ok(())
+}
+
+async fn community(store: &Store, id: i64) -> Result<Region, PlanError> {
+    let region = store.region(id).await?.ok_or(PlanError::UnknownCommunity(id))?;
+    if region.level != RegionLevel::Community {
+        return Err(PlanError::NotACommunity(id, region.level));
+    }
+    Ok(region)
+}
+
+/// Base of a community's grid codes: its administrative code, else an id derived from its
+/// source id (as imports do).
+fn code_base(c: &Region) -> String {
+    c.code.clone().unwrap_or_else(|| {
+        c.source_id
+            .chars()
+            .filter(|ch| ch.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_uppercase()
+    })
+}
+
+/// Proposes a draft plan for a community and stores it.
+pub async fn propose(store: &Store, community_id: i64, request: &PlanRequest) -> Result<Draft, PlanError> {
+    check(request)?;
+    let started = std::time::Instant::now();
+    let community = community(store, community_id).await?;
+    let buildings = store
+        .buildings(&crate::store::BuildingFilter {
+            community: Some(community_id),
+            ..Default::default()
+        })
+        .await?;
+    if buildings.is_empty() {
+        return Err(PlanError::NoBuildings(community_id));
+    }
+    let published = store.published_plan(community_id).await?;
+    let current_grids = match &published {
+        Some(p) => store.plan_grids(p.id).await?,
+        None => vec![],
+    };
+    let hard: Vec<String> = request
+        .hard_barriers
+        .clone()
+        .unwrap_or_else(|| DEFAULT_HARD_BARRIERS.iter().map(|s| s.to_string()).collect());
+    let bbox = crate::geometry::bbox(&community.boundary);
+    let barriers: Vec<BarrierLine> = store
+        .barriers()
+        .await?
+        .into_iter()
+        .filter(|b| {
+            let (minx, miny, maxx, maxy) = crate::geometry::envelope(&geo::Geometry::MultiLineString(b.geometry.clone()));
+            bbox.is_some_and(|r| maxx >= r.min().x && minx <= r.max().x && maxy >= r.min().y && miny <= r.max().y)
+        })
+        .map(|b| BarrierLine {
+            hard: hard.iter().any(|h| h == &b.class),
+            line: b.geometry,
+        })
+        .collect();
+    let sites: Vec<Site> = buildings
+        .iter()
+        .map(|b| Site {
+            footprint: b.footprint.clone(),
+            households: b.households.max(0) as u32,
+            units: b.units.and_then(|u| u32::try_from(u).ok()),
+        })
+        .collect();
+
+    // Warm start: each building's current grid as a label (index into current_grids).
+    let label_of: HashMap<i64, u32> = current_grids.iter().enumerate().map(|(i, g)| (g.id, i as u32)).collect();
+    let warm = if request.warm_start && !current_grids.is_empty() {
+        Some(WarmStart {
+            assignment: buildings.iter().map(|b| b.grid_id.and_then(|g| label_of.get(&g).copied())).collect(),
+            pinned_nodes: buildings.iter().map(|b| request.pinned_buildings.contains(&b.id)).collect(),
+            pinned_grids: request.pinned_grids.iter().filter_map(|g| label_of.get(g).copied()).collect(),
+        })
+    } else {
+        None
+    };
+    for g in &request.pinned_grids {
+        if !label_of.contains_key(g) {
+            return Err(PlanError::BadRequest(format!("pinned grid {g} is not a grid of this community's published plan")));
+        }
+    }
+    let params = Params {
+        min: request.min,
+        max: request.max,
+        mode: mode(request),
+        seed: request.seed,
+    };
+    let boundary = community.boundary.clone();
+    let (tessellation, solution, boundaries) = build_blocking("plan", move || {
+        let t = tessellate::tessellate(&boundary, &sites, &barriers).map_err(|e| e.to_string())?;
+        let s = solver::solve(&t.graph, &params, warm.as_ref());
+        let b = tessellate::grid_boundaries(&t, &s.assignment, s.grids.len());
+        Ok::<_, String>((t, s, b))
+    })
+    .await?
+    .map_err(|reason| PlanError::Tessellation { community: community_id, reason })?;
+    drop(tessellation);
+
+    // Name the new grids: a new grid keeps the code and name of the current grid it shares
+    // most households with (one-to-one, largest first); the others get new codes.
+    let names = name_grids(&community, &current_grids, &buildings, &solution.assignment, solution.grids.len());
+    let mut metrics = PlanMetrics {
+        grids: Vec::new(),
+        households: buildings.iter().map(|b| b.households.max(0) as u64).sum(),
+        buildings: buildings.len(),
+        grid_count: solution.grids.len(),
+        mean_polsby_popper: 0.0,
+        min_polsby_popper: 0.0,
+        min_households: 0,
+        max_households: 0,
+        violations: solution.issues.iter().map(|i| describe(i, &buildings)).collect(),
+        households_moved: 0,
+        buildings_moved: 0,
+        runtime_ms: 0,
+    };
+    for (label, g) in solution.grids.iter().enumerate() {
+        metrics.grids.push(GridMetrics {
+            code: names[label].0.clone(),
+            name: names[label].1.clone(),
+            households: g.households,
+            buildings: g.nodes,
+            area_m2: g.area_m2,
+            perimeter_m: g.perimeter_m,
+            polsby_popper: g.polsby_popper,
+            within_bounds: (u64::from(request.min)..=u64::from(request.max)).contains(&g.households),
+        });
+    }
+    summarise(&mut metrics);
+    // Moved: a building whose grid code changes.
+    let current_code: HashMap<i64, &str> = current_grids.iter().map(|g| (g.id, g.code.as_str())).collect();
+    for (b, &label) in buildings.iter().zip(&solution.assignment) {
+        let before = b.grid_id.and_then(|g| current_code.get(&g).copied());
+        if before.is_some() && before != Some(names[label as usize].0.as_str()) {
+            metrics.households_moved += b.households.max(0) as u64;
+            metrics.buildings_moved += 1;
+        }
+    }
+    metrics.runtime_ms = started.elapsed().as_millis();
+    let new_plan = NewPlan {
+        community_id,
+        base_plan_id: published.as_ref().map(|p| p.id),
+        parameters: serde_json::to_string(request).unwrap_or_default(),
+        metrics: serde_json::to_string(&metrics).unwrap_or_default(),
+        author: request.author.clone(),
+        grids: boundaries
+            .into_iter()
+            .zip(&names)
+            .map(|(boundary, (code, name))| NewGrid {
+                code: code.clone(),
+                name: name.clone(),
+                kind: GridKind::Standard,
+                boundary,
+            })
+            .collect(),
+        assignment: buildings
+            .iter()
+            .zip(&solution.assignment)
+            .map(|(b, &l)| (b.id, l as usize))
+            .collect(),
+    };
+    let plan_id = store.create_plan(&new_plan).await?;
+    Ok(Draft { plan_id, metrics })
+}
+
+fn summarise(m: &mut PlanMetrics) {
+    let pp: Vec<f64> = m.grids.iter().map(|g| g.polsby_popper).collect();
+    if !pp.is_empty() {
+        m.mean_polsby_popper = pp.iter().sum::<f64>() / pp.len() as f64;
+        m.min_polsby_popper = pp.iter().copied().fold(f64::INFINITY, f64::min);
+    }
+    m.min_households = m.grids.iter().map(|g| g.households).min().unwrap_or(0);
+    m.max_households = m.grids.iter().map(|g| g.households).max().unwrap_or(0);
+}
+
+/// An issue in words, naming buildings by id.
+fn describe(issue: &Issue, buildings: &[Building]) -> String {
+    let id = |n: &u32| buildings.get(*n as usize).map(|b| b.id).unwrap_or(-1);
+    match issue {
+        Issue::OversizedBuilding { node, households, units } => match units {
+            Some(u) if *u > 1 => format!("building {} has {households} households, above the ceiling: it is a grid of its own (it has {u} units and could be split by unit)", id(node)),
+            _ => format!("building {} has {households} households, above the ceiling: it is a grid of its own", id(node)),
+        },
+        Issue::SmallComponent { nodes, households } => format!(
+            "{} buildings cut off by barriers hold only {households} households, below the floor: they form a grid of their own",
+            nodes.len()
+        ),
+        Issue::InfeasibleComponent { nodes, households } => format!(
+            "{} connected buildings hold {households} households, which cannot be split into grids within the bounds",
+            nodes.len()
+        ),
+        Issue::OutOfBounds { grid, households } => format!("grid {grid} has {households} households, outside the bounds"),
+        Issue::NotContiguous { grid } => format!("grid {grid} is not contiguous"),
+    }
+}
+
+/// (code, name) of every new grid label.
+fn name_grids(
+    community: &Region,
+    current: &[Grid],
+    buildings: &[Building],
+    assignment: &[u32],
+    grids: usize,
+) -> Vec<(String, String)> {
+    let index_of: HashMap<i64, usize> = current.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
+    let mut shared: BTreeMap<(usize, u32), u64> = BTreeMap::new();
+    for (b, &label) in buildings.iter().zip(assignment) {
+        if let Some(i) = b.grid_id.and_then(|g| index_of.get(&g)) {
+            *shared.entry((*i, label)).or_default() += b.households.max(0) as u64 + 1;
+        }
+    }
+    let mut pairs: Vec<((usize, u32), u64)> = shared.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut names: Vec<Option<(String, String)>> = vec![None; grids];
+    let mut used_old = vec![false; current.len()];
+    for ((old, label), _) in pairs {
+        if !used_old[old] && names[label as usize].is_none() {
+            used_old[old] = true;
+            names[label as usize] = Some((current[old].code.clone(), current[old].name.clone()));
+        }
+    }
+    let base = code_base(community);
+    let mut taken: std::collections::HashSet<String> = names.iter().flatten().map(|(c, _)| c.clone()).collect();
+    let mut next = 1;
+    names
+        .into_iter()
+        .map(|n| {
+            n.unwrap_or_else(|| {
+                let code = loop {
+                    let c = format!("{base}{next:03}");
+                    next += 1;
+                    if taken.insert(c.clone()) {
+                        break c;
+                    }
+                };
+                let name = format!("{} 网格{}", community.name, &code[code.len().saturating_sub(3)..]);
+                (code, name)
+            })
+        })
+        .collect()
+}
+
+/// A building whose grid changes between the published plan and a draft.
+#[derive(Debug, Clone, Serialize)]
+pub struct Move {
+    pub building_id: i64,
+    pub households: i64,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A draft compared with the community's published plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanDiff {
+    pub plan_id: i64,
+    pub published_plan_id: Option<i64>,
+    pub buildings_moved: usize,
+    pub households_moved: i64,
+    pub grids_added: Vec<String>,
+    pub grids_removed: Vec<String>,
+    pub moves: Vec<Move>,
+}
+
+/// Compares a plan with the published plan of its community, by grid code.
+pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
+    let plan = store.plan(plan_id).await?.ok_or(PlanError::UnknownPlan(plan_id))?;
+    let published = store.published_plan(plan.community_id).await?;
+    let codes = |grids: Vec<Grid>| grids.into_iter().map(|g| (g.id, g.code)).collect::<HashMap<i64, String>>();
+    let new_codes = codes(store.plan_grids(plan.id).await?);
+    let (old_codes, old_assign) = match &published {
+        Some(p) => (codes(store.plan_grids(p.id).await?), store.plan_assignment(p.id).await?),
+        None => (HashMap::new(), vec![]),
+    };
+    let old_of: HashMap<i64, &String> = old_assign.iter().filter_map(|(b, g)| Some((*b, old_codes.get(g)?))).collect();
+    let households: HashMap<i64, i64> = store
+        .buildings(&crate::store::BuildingFilter {
+            community: Some(plan.community_id),
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .map(|b| (b.id, i64::from(b.households)))
+        .collect();
+    let mut moves = Vec::new();
+    for (building, grid) in store.plan_assignment(plan.id).await? {
+        let to = new_codes.get(&grid).cloned();
+        let from = old_of.get(&building).map(|c| (*c).clone());
+        if from != to {
+            moves.push(Move {
+                building_id: building,
+                households: households.get(&building).copied().unwrap_or(0),
+                from,
+                to,
+            });
+        }
+    }
+    let mut added: Vec<String> = new_codes.values().filter(|c| !old_codes.values().any(|o| o == *c)).cloned().collect();
+    let mut removed: Vec<String> = old_codes.values().filter(|c| !new_codes.values().any(|n| n == *c)).cloned().collect();
+    added.sort();
+    removed.sort();
+    Ok(PlanDiff {
+        plan_id,
+        published_plan_id: published.map(|p| p.id),
+        buildings_moved: moves.len(),
+        households_moved: moves.iter().map(|m| m.households).sum(),
+        grids_added: added,
+        grids_removed: removed,
+        moves,
+    })
+}
+
+/// Publishes a draft: its grids replace the community's grids in one transaction, the old
+/// plan is kept as retired history, and workers follow their grid to the new grid holding
+/// most of its households.
+pub async fn publish(store: &Store, plan_id: i64) -> Result<Plan, PlanError> {
+    let plan = store.plan(plan_id).await?.ok_or(PlanError::UnknownPlan(plan_id))?;
+    let mut worker_moves = Vec::new();
+    if let Some(old) = store.published_plan(plan.community_id).await? {
+        let households: HashMap<i64, u64> = store
+            .buildings(&crate::store::BuildingFilter {
+                community: Some(plan.community_id),
+                ..Default::default()
+            })
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.households.max(0) as u64 + 1))
+            .collect();
+        let new_of: HashMap<i64, i64> = store.plan_assignment(plan.id).await?.into_iter().collect();
+        let mut shared: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+        for (building, old_grid) in store.plan_assignment(old.id).await? {
+            if let Some(new_grid) = new_of.get(&building) {
+                *shared.entry((old_grid, *new_grid)).or_default() += households.get(&building).copied().unwrap_or(1);
+            }
+        }
+        let mut best: BTreeMap<i64, (u64, i64)> = BTreeMap::new();
+        for ((old_grid, new_grid), n) in shared {
+            let e = best.entry(old_grid).or_insert((0, new_grid));
+            if n > e.0 {
+                *e = (n, new_grid);
+            }
+        }
+        worker_moves = best.into_iter().map(|(old, (_, new))| (old, new)).collect();
+    }
+    match store.publish_plan(plan_id, &worker_moves).await? {
+        Ok(()) => {}
+        Err(PublishRefusal::NotDraft(status)) => {
+            return Err(PlanError::Conflict { plan: plan_id, reason: format!("it is {status}, not a draft") })
+        }
+        Err(PublishRefusal::Superseded { published_plan_id }) => {
+            return Err(PlanError::Conflict {
+                plan: plan_id,
+                reason: match published_plan_id {
+                    Some(p) => format!("plan {p} was published for this community after this draft was computed; compute a new draft"),
+                    None => "the plan it was computed against is no longer published; compute a new draft".into(),
+                },
+            })
+        }
+    }
+    let published = store.plan(plan_id).await?.ok_or(PlanError::UnknownPlan(plan_id))?;
+    debug_assert_eq!(published.status, PlanStatus::Published);
+    Ok(published)
+}
