@@ -19,9 +19,14 @@
 //! difference, an HTTP status other than 200 or an unreachable PostGIS fails the bench.
 //!
 //! The HTTP figures come from the real `wangge serve` binary (built by `cargo bench`,
-//! serving the SQLite file) in its own process; the load client (reqwest, keep-alive)
-//! runs in this process, so on a small machine the two share the cores: the CPU time
-//! each used is printed beside the rate.
+//! serving the SQLite file) in its own process. The load clients run in this process on
+//! one thread of their own (a single-threaded tokio runtime, the same for PostGIS and
+//! HTTP): sqlx for PostGIS; for HTTP both reqwest (keep-alive) and a minimal HTTP/1.1
+//! keep-alive client written here, which shows how much of the rate the client costs. On
+//! a small machine client and server share the cores, and other work on a shared machine
+//! takes its part: every load row prints the CPU seconds of the server, of the client and
+//! of all other processes during the run. The per-request runs are interleaved (PostGIS,
+//! reqwest, minimal; C = 1 then 8) five times and each keeps its best trial.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -61,7 +66,7 @@ const INSIDE_SHARE: f64 = 0.9;
 const PER_QUERY_POINTS: usize = 20_000;
 const HTTP_REQUESTS: usize = 30_000;
 /// Trials of each one-request-per-point load (the best is kept).
-const LOAD_TRIALS: usize = 3;
+const LOAD_TRIALS: usize = 5;
 /// A load run stops after this long even if it has not done all its queries.
 const LOAD_TIME_CAP: Duration = Duration::from_secs(20);
 /// Each of the 3 trials of an in-process measurement repeats its pass this long at least.
@@ -325,8 +330,8 @@ async fn bench(
 
     let mut rows = Rows(Vec::new());
     let mut checks: Vec<String> = Vec::new();
-    // Server CPU µs per request of each load run.
-    let mut server_us: Vec<(&str, usize, f64)> = Vec::new();
+    // CPU µs per request of each load run: the server's, and server + client.
+    let mut server_us: Vec<(&str, usize, f64, f64)> = Vec::new();
 
     // ---- 1. wangge in-process ---------------------------------------------------------
     println!("\n[1] wangge in-process, single thread …");
@@ -648,7 +653,7 @@ async fn bench(
                     thousands(n_http)
                 ));
             }
-            server_us.push((method.label(), c, load.server_us()));
+            server_us.push((method.label(), c, load.server_us(), load.both_us()));
             rows.0.push(load.row(method.label(), c, unit, server));
         }
     }
@@ -943,6 +948,11 @@ impl Load {
 
     fn server_us(&self) -> f64 {
         self.server_cpu / self.done.max(1) as f64 * 1e6
+    }
+
+    /// CPU µs per request of the server and the bench client together.
+    fn both_us(&self) -> f64 {
+        (self.server_cpu + self.client_cpu) / self.done.max(1) as f64 * 1e6
     }
 }
 
@@ -1506,7 +1516,12 @@ fn thousands(n: usize) -> String {
     out
 }
 
-fn print_report(rows: &Rows, checks: &[String], server_us: &[(&str, usize, f64)], nproc: usize) {
+fn print_report(
+    rows: &Rows,
+    checks: &[String],
+    server_us: &[(&str, usize, f64, f64)],
+    nproc: usize,
+) {
     println!(
         "\n== results ({nproc} CPU(s), {} build, load average now {}) ==",
         if cfg!(debug_assertions) {
@@ -1595,20 +1610,33 @@ fn print_report(rows: &Rows, checks: &[String], server_us: &[(&str, usize, f64)]
             Some(2.0),
         );
     }
-    let us = |label: &str, c: usize| {
+    let us = |label: &str, c: usize, both: bool| {
         server_us
             .iter()
-            .find(|(l, cc, _)| l.contains(label) && *cc == c)
-            .map(|(_, _, us)| *us)
+            .find(|(l, cc, _, _)| l.contains(label) && *cc == c)
+            .map(|(_, _, server, total)| if both { *total } else { *server })
     };
+    println!(
+        "CPU cost per request (from /proc; independent of what else runs on the machine, \
+         which skews the rates above when it is shared):"
+    );
     for c in CONCURRENCIES {
-        // Server CPU per request: what each request costs the server, whatever the client.
         ratio(
             &format!("server CPU/request: PostgreSQL ÷ wangge serve (reqwest), C = {c}"),
-            us("PostGIS per-query", c),
-            us("(reqwest client)", c),
+            us("PostGIS per-query", c, false),
+            us("(reqwest client)", c, false),
             None,
         );
+    }
+    for c in CONCURRENCIES {
+        for client in ["(reqwest client)", "(minimal client)"] {
+            ratio(
+                &format!("server+client CPU/request: PostGIS ÷ HTTP {client}, C = {c}"),
+                us("PostGIS per-query", c, true),
+                us(client, c, true),
+                None,
+            );
+        }
     }
 
     println!("\n== agreement ==");

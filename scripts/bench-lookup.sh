@@ -15,11 +15,14 @@
 #   3. PostGIS set-based: one statement joining unnest(lon[], lat[]) to the grids with
 #      ST_Contains through the GiST index.
 #   4. PostGIS per query: a prepared SELECT … ST_Contains … LIMIT 1 from 1 and 8
-#      concurrent connections over 20,000 points.
-#   5. wangge over HTTP: the real `wangge serve` process on the SQLite file, loaded by a
-#      keep-alive client (reqwest) with 1 and 8 concurrent request loops, 50,000 requests.
+#      concurrent connections over 20,000 points, queries/s.
+#   5. wangge over HTTP: the real `wangge serve` process on the SQLite file (spawned by the
+#      bench), GET /api/lookup from 1 and 8 concurrent keep-alive loops, 30,000 requests,
+#      with reqwest and with a minimal HTTP/1.1 client (to show the client's share).
+#   4 and 5 run interleaved, 5 times, best kept; each prints the CPU seconds its server,
+#   the bench client and all other processes used (client and server share the cores).
 # and prints a table, the ratios (targets: in-process ≥ 10× shapely, HTTP ≥ 2× PostGIS
-# per-query at the same concurrency), the machine facts and the CPU each side used.
+# per-query at the same concurrency), the machine facts and the CPU cost per request.
 # Every method's answers are checked point by point against wangge's (differences are
 # allowed only for points on a grid boundary, which ST_Contains excludes); a disagreement,
 # a non-200 answer or an unreachable PostGIS makes it exit non-zero.

@@ -8,7 +8,7 @@ use geojson::{Feature, FeatureCollection};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::features::{collection, feature};
+use super::features::{collection, feature, with_property};
 use super::{ApiError, AppState};
 use crate::store::BuildingFilter;
 
@@ -105,11 +105,8 @@ pub async fn one(
         id: id.to_string(),
     })?;
     let households = state.store.households(id).await?;
-    let mut f = feature(b.id, &b, &Geometry::MultiPolygon(b.footprint.clone()));
-    if let Some(props) = f.properties.as_mut() {
-        props.insert("household_records".into(), json!(households));
-    }
-    Ok(Json(f))
+    let f = feature(b.id, &b, &Geometry::MultiPolygon(b.footprint.clone()));
+    Ok(Json(with_property(f, "household_records", json!(households))))
 }
 
 #[cfg(test)]

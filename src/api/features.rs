@@ -26,3 +26,11 @@ pub fn collection(features: Vec<Feature>) -> FeatureCollection {
         foreign_members: None,
     }
 }
+
+/// `f` with one more property.
+pub fn with_property(mut f: Feature, key: &str, value: serde_json::Value) -> Feature {
+    if let Some(props) = f.properties.as_mut() {
+        props.insert(key.into(), value);
+    }
+    f
+}

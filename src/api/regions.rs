@@ -8,7 +8,7 @@ use geojson::{Feature, FeatureCollection};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::features::{collection, feature};
+use super::features::{collection, feature, with_property};
 use super::{ApiError, AppState};
 use crate::model::RegionLevel;
 
@@ -70,13 +70,10 @@ pub async fn grids(
         grids
             .iter()
             .map(|g| {
-                let mut f = feature(g.id, g, &Geometry::MultiPolygon(g.boundary.clone()));
+                let f = feature(g.id, g, &Geometry::MultiPolygon(g.boundary.clone()));
                 let t = totals.get(&g.id).copied().unwrap_or_default();
-                if let Some(props) = f.properties.as_mut() {
-                    props.insert("buildings".into(), json!(t.buildings));
-                    props.insert("households".into(), json!(t.households));
-                }
-                f
+                let f = with_property(f, "buildings", json!(t.buildings));
+                with_property(f, "households", json!(t.households))
             })
             .collect(),
     )))
@@ -93,9 +90,6 @@ pub async fn grid(
         id: id.to_string(),
     })?;
     let workers = state.store.grid_workers(id).await?;
-    let mut f = feature(g.id, &g, &Geometry::MultiPolygon(g.boundary.clone()));
-    if let Some(props) = f.properties.as_mut() {
-        props.insert("workers".into(), json!(workers));
-    }
-    Ok(Json(f))
+    let f = feature(g.id, &g, &Geometry::MultiPolygon(g.boundary.clone()));
+    Ok(Json(with_property(f, "workers", json!(workers))))
 }

@@ -10,7 +10,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use super::part::Part;
-use super::split::{bisect, bisect_best_effort};
+use super::split::{bisect, bisect_best_effort, line_orders, split_orders, COLD_ANGLES};
 use super::sub::NONE;
 
 /// Grid counts to try instead of `k` for a set of `w` households and `m` nodes.
@@ -34,24 +34,18 @@ fn alternatives(part: &Part, k: u32, w: u64, m: usize, dir: i32) -> Vec<u32> {
     [k + d, k - d].into_iter().filter(|&kk| fits(kk)).map(|kk| kk as u32).collect()
 }
 
-/// Builds an assignment of `k` grids (about) by recursive bisection and loads it.
-pub(super) fn cold(part: &mut Part, rng: &mut ChaCha8Rng, k: u32, dir: i32) {
-    let n = part.g.n();
-    let mut lab = vec![NONE; n];
-    let mut next = 0u32;
-    let mut stack: Vec<(Vec<u32>, u32)> = vec![((0..n as u32).collect(), k.max(1))];
-    while let Some((set, k)) = stack.pop() {
-        let leaf = |lab: &mut Vec<u32>, next: &mut u32, set: &[u32]| {
-            for &v in set {
-                lab[v as usize] = *next;
-            }
-            *next += 1;
-        };
+/// Splits `set` (connected) into about `k` connected leaves by recursive bisection.
+pub(super) fn leaves(part: &mut Part, rng: &mut ChaCha8Rng, set: Vec<u32>, k: u32, dir: i32) -> Vec<Vec<u32>> {
+    let mut out = Vec::new();
+    // Directions are drawn once; each side inherits its sorted orders from its parent.
+    let orders = line_orders(part, rng, &set, COLD_ANGLES);
+    let mut stack: Vec<(Vec<u32>, u32, Vec<Vec<u32>>)> = vec![(set, k.max(1), orders)];
+    while let Some((set, k, orders)) = stack.pop() {
         if k <= 1 || set.len() <= 1 {
-            leaf(&mut lab, &mut next, &set);
+            out.push(set);
             continue;
         }
-        let mut split = bisect(part, rng, &set, k);
+        let mut split = bisect(part, rng, &set, k, &orders);
         if split.is_none() {
             let w: u64 = set.iter().map(|&v| u64::from(part.g.h[v as usize])).sum();
             let mut as_leaf = false;
@@ -60,13 +54,13 @@ pub(super) fn cold(part: &mut Part, rng: &mut ChaCha8Rng, k: u32, dir: i32) {
                     as_leaf = true;
                     break;
                 }
-                split = bisect(part, rng, &set, alt);
+                split = bisect(part, rng, &set, alt, &orders);
                 if split.is_some() {
                     break;
                 }
             }
             if as_leaf {
-                leaf(&mut lab, &mut next, &set);
+                out.push(set);
                 continue;
             }
         }
@@ -75,11 +69,26 @@ pub(super) fn cold(part: &mut Part, rng: &mut ChaCha8Rng, k: u32, dir: i32) {
         }
         match split {
             Some(s) => {
-                stack.push((s.b, s.k2));
-                stack.push((s.a, s.k1));
+                let (oa, ob) = split_orders(part, &orders, &s);
+                stack.push((s.b, s.k2, ob));
+                stack.push((s.a, s.k1, oa));
             }
-            None => leaf(&mut lab, &mut next, &set),
+            None => out.push(set),
         }
     }
-    part.load(lab, &vec![NONE; next as usize]);
+    out
+}
+
+/// Builds an assignment of `k` grids (about) by recursive bisection and loads it.
+pub(super) fn cold(part: &mut Part, rng: &mut ChaCha8Rng, k: u32, dir: i32) {
+    let n = part.g.n();
+    let all: Vec<u32> = (0..n as u32).collect();
+    let ls = leaves(part, rng, all, k, dir);
+    let mut lab = vec![NONE; n];
+    for (i, leaf) in ls.iter().enumerate() {
+        for &v in leaf {
+            lab[v as usize] = i as u32;
+        }
+    }
+    part.load(lab, &vec![NONE; ls.len()]);
 }

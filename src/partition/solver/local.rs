@@ -117,14 +117,16 @@ fn pairs(part: &Part) -> Vec<(u32, u32)> {
     out
 }
 
-/// Tries one pair re-split; true when kept.
-fn try_pair(part: &mut Part, rng: &mut ChaCha8Rng, a: u32, b: u32) -> bool {
+/// Tries one pair re-split; true when kept (the grids changed are then in `touched`).
+fn try_pair(part: &mut Part, rng: &mut ChaCha8Rng, a: u32, b: u32, touched: &mut Vec<u32>) -> bool {
     let cfg = part.cfg;
     let mut set = part.members[a as usize].clone();
     set.extend_from_slice(&part.members[b as usize]);
     set.sort_unstable();
     let pen = |part: &Part, set: &[u32]| -> f64 { set.iter().map(|&v| part.pen(v, part.lab[v as usize])).sum() };
     let before = part.grid_score(a) + part.grid_score(b) - pen(part, &set);
+    let ppa = part.grid_score(a);
+    let ppb = part.grid_score(b);
     let limit = cfg.viol(part.grids[a as usize].w) + cfg.viol(part.grids[b as usize].w);
     let (ia, ib) = (part.grids[a as usize].ident, part.grids[b as usize].ident);
     let Some(s) = split_pair(part, rng, &set, ia, ib, limit, false) else {
@@ -142,7 +144,14 @@ fn try_pair(part: &mut Part, rng: &mut ChaCha8Rng, a: u32, b: u32) -> bool {
     }
     let mut delta = part.grid_score(a) + part.grid_score(b) - pen(part, &set) - before;
     delta += node_moves(part, rng, Some(&set), 8 * set.len() + 64);
+    if std::env::var("WG_PAIRS").is_ok() {
+        eprintln!("PAIR {:.3} {:.3} {} {:.4}", ppa.min(ppb), ppa.max(ppb), (delta > EPS) as u8, delta);
+    }
     if delta > EPS {
+        for &(v, old) in &part.log[mark..] {
+            touched.push(old);
+            touched.push(part.lab[v as usize]);
+        }
         part.log.truncate(mark);
         true
     } else {
@@ -152,25 +161,36 @@ fn try_pair(part: &mut Part, rng: &mut ChaCha8Rng, a: u32, b: u32) -> bool {
 }
 
 /// Pair re-splits over all adjacent pairs, in random order, for up to `sweeps` rounds or
-/// until a round keeps nothing.
+/// until a round keeps nothing; after the first round only pairs with a grid changed since
+/// the previous round are tried.
 pub(super) fn pair_moves(part: &mut Part, rng: &mut ChaCha8Rng, sweeps: usize) -> usize {
     let was = part.logging;
     part.logging = true;
     let mut kept = 0;
-    for _ in 0..sweeps {
+    // Round in which each grid last changed.
+    let mut changed = vec![0usize; part.grids.len()];
+    let mut touched = Vec::new();
+    for round in 0..sweeps {
         let mut ps = pairs(part);
         ps.shuffle(rng);
-        let mut round = 0;
+        let mut n_kept = 0;
         for (a, b) in ps {
             if !part.grids[a as usize].alive || !part.grids[b as usize].alive {
                 continue;
             }
-            if try_pair(part, rng, a, b) {
-                round += 1;
+            if round > 0 && changed[a as usize] < round && changed[b as usize] < round {
+                continue;
+            }
+            touched.clear();
+            if try_pair(part, rng, a, b, &mut touched) {
+                n_kept += 1;
+                for &t in &touched {
+                    changed[t as usize] = round + 1;
+                }
             }
         }
-        kept += round;
-        if round == 0 {
+        kept += n_kept;
+        if n_kept == 0 {
             break;
         }
     }

@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::Graph;
 
 mod cold;
+mod count;
 mod local;
 mod metrics;
 mod part;

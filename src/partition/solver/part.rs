@@ -101,6 +101,10 @@ pub(super) struct Part<'a> {
     pub uid: Vec<u32>,
     /// Scratch for the local search: node queued (all false at rest).
     pub inq: Vec<bool>,
+    /// Rank of every node along each pair re-split direction (filled on first use).
+    pub ranks: Vec<Vec<u32>>,
+    /// Reused buffers of the splitter.
+    pub local: super::split::Local,
 }
 
 impl<'a> Part<'a> {
@@ -123,6 +127,8 @@ impl<'a> Part<'a> {
             targets: Vec::new(),
             uid: vec![NONE; n],
             inq: vec![false; n],
+            ranks: Vec::new(),
+            local: Default::default(),
         }
     }
 

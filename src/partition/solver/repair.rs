@@ -9,8 +9,10 @@
 
 use rand_chacha::ChaCha8Rng;
 
+use super::cold::leaves;
 use super::part::Part;
 use super::split::split_pair;
+
 use super::sub::NONE;
 
 /// Moves examined below the first level of a chain search.
@@ -192,6 +194,177 @@ fn merge(part: &mut Part, x: u32, y: u32) {
     }
 }
 
+/// Hands every node of grid `x` to neighbouring grids that have room, keeping `x`
+/// connected while it shrinks; true when done (x is gone), else nothing changes.
+fn dissolve(part: &mut Part, x: u32) -> bool {
+    if part.grids[x as usize].fixed > 0 {
+        return false;
+    }
+    let cfg = part.cfg;
+    let was = part.logging;
+    part.logging = true;
+    let mark = part.log.len();
+    let mut buf = Vec::new();
+    let mut ok = true;
+    while !part.members[x as usize].is_empty() {
+        let last = part.members[x as usize].len() == 1;
+        let list = part.members[x as usize].clone();
+        let mut best: Option<(u64, f64, u32, u32)> = None;
+        for &v in &list {
+            part.shared(v, &mut buf);
+            let h = u64::from(part.g.h[v as usize]);
+            for &(b, s_b) in &buf {
+                let wb = part.grids[b as usize].w;
+                if cfg.viol(wb + h) > cfg.viol(wb) {
+                    continue;
+                }
+                // Heaviest nodes first (they are the hardest to place), then most boundary.
+                if best.is_none_or(|q| (h, s_b) > (q.0, q.1)) {
+                    best = Some((h, s_b, v, b));
+                }
+            }
+        }
+        let Some((_, _, v, b)) = best else {
+            ok = false;
+            break;
+        };
+        if !last && !part.can_detach(v) {
+            // Try the other candidates in turn.
+            let mut moved = false;
+            let mut cands: Vec<(u64, f64, u32, u32)> = Vec::new();
+            for &u in &list {
+                part.shared(u, &mut buf);
+                let h = u64::from(part.g.h[u as usize]);
+                for &(c, s_c) in &buf {
+                    let wc = part.grids[c as usize].w;
+                    if cfg.viol(wc + h) <= cfg.viol(wc) {
+                        cands.push((h, s_c, u, c));
+                    }
+                }
+            }
+            cands.sort_by(|p, q| q.0.cmp(&p.0).then(q.1.total_cmp(&p.1)).then(p.2.cmp(&q.2)));
+            for (_, _, u, c) in cands {
+                if part.can_detach(u) {
+                    part.set_label(u, c);
+                    moved = true;
+                    break;
+                }
+            }
+            if !moved {
+                ok = false;
+                break;
+            }
+            continue;
+        }
+        part.set_label(v, b);
+    }
+    if !ok {
+        part.undo_to(mark);
+    }
+    part.log.truncate(mark);
+    part.logging = was;
+    ok
+}
+
+/// Grid `x` and its neighbours, none holding pinned nodes (None when `x` holds one).
+pub(super) fn region(part: &Part, x: u32, radius: usize) -> Option<Vec<u32>> {
+    if part.grids[x as usize].fixed > 0 {
+        return None;
+    }
+    let mut region = vec![x];
+    let mut frontier = vec![x];
+    for _ in 0..radius {
+        let mut next = Vec::new();
+        for &a in &frontier {
+            for b in part.neighbours(a) {
+                if part.grids[b as usize].fixed == 0 && !region.contains(&b) {
+                    region.push(b);
+                    next.push(b);
+                }
+            }
+        }
+        frontier = next;
+    }
+    region.sort_unstable();
+    Some(region)
+}
+
+/// Relabels the nodes of the region's grids with `ls`: each leaf takes over the grid it
+/// shares most households with; extra leaves get new grids, unused grids die.
+pub(super) fn apply_leaves(part: &mut Part, region: &[u32], ls: &[Vec<u32>]) {
+    let mut overlap: Vec<(u64, usize, u32)> = Vec::new();
+    for (i, l) in ls.iter().enumerate() {
+        let mut per: Vec<(u32, u64)> = Vec::new();
+        for &v in l {
+            let a = part.lab[v as usize];
+            let h = u64::from(part.g.h[v as usize]) + 1;
+            match per.iter_mut().find(|e| e.0 == a) {
+                Some(e) => e.1 += h,
+                None => per.push((a, h)),
+            }
+        }
+        overlap.extend(per.into_iter().map(|(a, h)| (h, i, a)));
+    }
+    overlap.sort_by(|p, q| q.0.cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
+    let mut leaf_id = vec![NONE; ls.len()];
+    let mut used: Vec<u32> = Vec::new();
+    for (_, i, a) in overlap {
+        if leaf_id[i] == NONE && !used.contains(&a) {
+            leaf_id[i] = a;
+            used.push(a);
+        }
+    }
+    let mut spare = region.iter().copied().filter(|a| !used.contains(a));
+    for id in leaf_id.iter_mut() {
+        if *id == NONE {
+            *id = spare.next().unwrap_or(NONE);
+        }
+    }
+    for (i, l) in ls.iter().enumerate() {
+        let id = if leaf_id[i] == NONE { part.new_grid(NONE) } else { leaf_id[i] };
+        for &v in l {
+            part.set_label(v, id);
+        }
+    }
+}
+
+/// Re-solves grid `x` together with the grids up to `radius` steps away (none holding
+/// pinned nodes): their union is bisected again into as many grids, or one more or one
+/// fewer; true when that lowered the violation.
+fn resolve_region(part: &mut Part, rng: &mut ChaCha8Rng, x: u32, radius: usize) -> bool {
+    let cfg = part.cfg;
+    let Some(region) = region(part, x, radius) else { return false };
+    let before: u64 = region.iter().map(|&a| cfg.viol(part.grids[a as usize].w)).sum();
+    if before == 0 {
+        return false;
+    }
+    let mut set: Vec<u32> = region.iter().flat_map(|&a| part.members[a as usize].iter().copied()).collect();
+    set.sort_unstable();
+    let k = region.len() as u32;
+    let w: u64 = region.iter().map(|&a| part.grids[a as usize].w).sum();
+    let mut counts = vec![k];
+    if w > u64::from(k) * cfg.max {
+        counts.push(k + 1);
+    } else if w < u64::from(k) * cfg.min && k > 1 {
+        counts.push(k - 1);
+    } else {
+        counts.extend([k + 1, k - 1].into_iter().filter(|&c| c >= 1));
+    }
+    for kk in counts {
+        let ls = leaves(part, rng, set.clone(), kk, 0);
+        let after: u64 = ls
+            .iter()
+            .map(|l| cfg.viol(l.iter().map(|&v| u64::from(part.g.h[v as usize])).sum()))
+            .sum();
+        if after >= before {
+            continue;
+        }
+        apply_leaves(part, &region, &ls);
+        return true;
+    }
+    false
+}
+
 /// One structural fix for grid `x`; true when applied.
 fn structural(part: &mut Part, rng: &mut ChaCha8Rng, x: u32) -> bool {
     let cfg = part.cfg;
@@ -229,6 +402,7 @@ fn structural(part: &mut Part, rng: &mut ChaCha8Rng, x: u32) -> bool {
             merge(part, x, y);
             return true;
         }
+        return dissolve(part, x);
     }
     false
 }
@@ -236,6 +410,7 @@ fn structural(part: &mut Part, rng: &mut ChaCha8Rng, x: u32) -> bool {
 /// Lowers the households outside the bounds as far as the moves above allow.
 pub(super) fn repair(part: &mut Part, rng: &mut ChaCha8Rng, per_household: f64) {
     let cap = 200 + 10 * part.grids.len();
+    let mut radius = 1;
     for _ in 0..cap {
         if part.total_viol() == 0 {
             return;
@@ -247,6 +422,7 @@ pub(super) fn repair(part: &mut Part, rng: &mut ChaCha8Rng, per_household: f64) 
             .filter(|p| p.0 > 0)
             .collect();
         bad.sort_by_key(|&(v, a)| (std::cmp::Reverse(v), a));
+
         let mut progress = false;
         for &(_, x) in &bad {
             if !part.grids[x as usize].alive || cfg.viol(part.grids[x as usize].w) == 0 {
@@ -266,6 +442,21 @@ pub(super) fn repair(part: &mut Part, rng: &mut ChaCha8Rng, per_household: f64) 
             if part.grids[x as usize].alive && structural(part, rng, x) {
                 progress = true;
                 break;
+            }
+        }
+        if progress {
+            continue;
+        }
+        // Last resort: re-solve the neighbourhood of a violating grid, wider each time.
+        while radius <= 3 && !progress {
+            for &(_, x) in &bad {
+                if part.grids[x as usize].alive && resolve_region(part, rng, x, radius) {
+                    progress = true;
+                    break;
+                }
+            }
+            if !progress {
+                radius += 1;
             }
         }
         if !progress {

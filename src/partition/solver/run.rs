@@ -6,6 +6,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::super::Graph;
 use super::cold::cold;
+use super::count::{fewer, more};
 use super::local::{node_moves, pair_moves};
 use super::metrics::{grid_issues, grid_stats};
 use super::part::{Cfg, Part};
@@ -31,43 +32,142 @@ struct Out {
     strong: bool,
 }
 
-/// Grid counts to try for a part of `h` households with `m` nodes, and the direction in
-/// which the bisection may adjust counts. None for the grid count range when infeasible.
-fn counts(mode: Mode, h: u64, m: usize, min: u64, max: u64) -> (Vec<u32>, i32, bool) {
+/// The grid count range of a part of `h` households and `m` nodes, the first count to try
+/// and the direction in which counts may be adjusted (−1 fewer, +1 more, 0 either); None
+/// for the range when no count fits the bounds.
+struct Counts {
+    range: Option<(u32, u32)>,
+    first: u32,
+    mid: u32,
+    dir: i32,
+}
+
+fn counts(mode: Mode, h: u64, m: usize, min: u64, max: u64) -> Counts {
     let n_min = h.div_ceil(max.max(1)).max(1);
     let n_max = if min > 0 { h / min } else { m as u64 }.min(m as u64);
     if n_min > n_max {
         let over = h.saturating_sub(n_max.max(1) * max);
         let under = (n_min * min).saturating_sub(h);
         let k = if n_max == 0 || under < over { n_min.min(m as u64) } else { n_max };
-        return (vec![k.max(1) as u32], 0, true);
+        let k = k.max(1) as u32;
+        return Counts { range: None, first: k, mid: k, dir: 0 };
     }
-    let clamp = |k: i64| k.clamp(n_min as i64, n_max as i64);
-    let (k0, dir) = match mode {
-        Mode::Most => (n_max as i64, -1),
-        Mode::Fewest => (n_min as i64, 1),
+    let clamp = |k: i64| k.clamp(n_min as i64, n_max as i64) as u32;
+    let mid = clamp((2.0 * h as f64 / (min + max) as f64).round() as i64);
+    let (first, dir) = match mode {
+        Mode::Most => (n_max as u32, -1),
+        Mode::Fewest => (n_min as u32, 1),
         Mode::Target(t) => {
             let k0 = clamp((h as f64 / f64::from(t.max(1))).round() as i64);
-            let mid = clamp((2.0 * h as f64 / (min + max) as f64).round() as i64);
-            (k0, (mid - k0).signum() as i32)
+            (k0, (i64::from(mid) - i64::from(k0)).signum() as i32)
         }
     };
-    let steps: [i64; ATTEMPTS] = [0, 1, 3, 7];
-    let mut ks = Vec::new();
-    for s in steps {
-        let alt = if dir == 0 { [k0 + s, k0 - s] } else { [k0 + i64::from(dir) * s, i64::MIN] };
-        for k in alt {
-            if k == i64::MIN {
-                continue;
+    Counts { range: Some((n_min as u32, n_max as u32)), first, mid, dir }
+}
+
+/// The count to try after an attempt that reached `reached` grids with households left
+/// outside the bounds: a step towards the middle of the bounds, the last one to it.
+fn next_count(c: &Counts, reached: u32, attempt: usize) -> u32 {
+    let Some((lo, hi)) = c.range else { return c.first };
+    let towards = if c.dir != 0 { c.dir } else if c.mid >= reached { 1 } else { -1 };
+    let k = match attempt {
+        1 => i64::from(reached) + i64::from(towards) * (i64::from(reached) / 100).max(1),
+        2 => i64::from(reached) + i64::from(towards) * (i64::from(reached) / 25).max(2),
+        _ => i64::from(c.mid),
+    };
+    (k.clamp(i64::from(lo), i64::from(hi))) as u32
+}
+
+/// Whether the positive households `w` (at most 12 of them) cannot be grouped into grids
+/// within `[min, max]` at all, whatever the adjacency: an exact search over subsets.
+fn provably_infeasible(w: &[u64], min: u64, max: u64) -> bool {
+    let m = w.len();
+    if m == 0 || m > 12 {
+        return false;
+    }
+    let full = (1usize << m) - 1;
+    let mut sum = vec![0u64; full + 1];
+    for s in 1..=full {
+        let low = s.trailing_zeros() as usize;
+        sum[s] = sum[s & (s - 1)] + w[low];
+    }
+    // ok[s]: the items of `s` can be grouped within the bounds.
+    let mut ok = vec![false; full + 1];
+    ok[0] = true;
+    for s in 1..=full {
+        let low = s & s.wrapping_neg();
+        let rest = s ^ low;
+        // Groups holding the lowest item: `low` plus any subset of the rest.
+        let mut sub = rest;
+        loop {
+            let g = sub | low;
+            if sum[g] >= min && sum[g] <= max && ok[s ^ g] {
+                ok[s] = true;
+                break;
             }
-            let k = clamp(k) as u32;
-            if !ks.contains(&k) {
-                ks.push(k);
+            if sub == 0 {
+                break;
             }
+            sub = (sub - 1) & rest;
         }
     }
-    ks.truncate(ATTEMPTS);
-    (ks, dir, false)
+    !ok[full]
+}
+
+/// Whether some building below the floor can join no grid: every building it could share
+/// a grid with (directly or through cells without households) would take that grid above
+/// the ceiling.
+fn stranded(sub: &Sub, min: u64, max: u64) -> bool {
+    let n = sub.n();
+    // Zero-household regions and their two lightest positive neighbours.
+    let mut region = vec![NONE; n];
+    let mut lightest: Vec<[(u64, u32); 2]> = Vec::new();
+    let mut stack = Vec::new();
+    for s in 0..n {
+        if sub.h[s] != 0 || region[s] != NONE {
+            continue;
+        }
+        let r = lightest.len() as u32;
+        let mut best = [(u64::MAX, NONE); 2];
+        region[s] = r;
+        stack.push(s as u32);
+        while let Some(v) = stack.pop() {
+            for &u in sub.adj(v).0 {
+                let h = u64::from(sub.h[u as usize]);
+                if h == 0 {
+                    if region[u as usize] == NONE {
+                        region[u as usize] = r;
+                        stack.push(u);
+                    }
+                } else if best.iter().all(|b| b.1 != u) {
+                    if h < best[0].0 {
+                        best = [(h, u), best[0]];
+                    } else if h < best[1].0 {
+                        best[1] = (h, u);
+                    }
+                }
+            }
+        }
+        lightest.push(best);
+    }
+    (0..n).any(|v| {
+        let h = u64::from(sub.h[v]);
+        if h == 0 || h >= min {
+            return false;
+        }
+        let mut partner = u64::MAX;
+        for &u in sub.adj(v as u32).0 {
+            let hu = u64::from(sub.h[u as usize]);
+            if hu > 0 {
+                partner = partner.min(hu);
+            } else {
+                let b = lightest[region[u as usize] as usize];
+                let other = if b[0].1 == v as u32 { b[1].0 } else { b[0].0 };
+                partner = partner.min(other);
+            }
+        }
+        partner != u64::MAX && h + partner > max
+    })
 }
 
 /// Solves one connected part. Returns its grids and whether its grid count is infeasible.
@@ -82,7 +182,10 @@ fn solve_part(
     let sub = Sub::build(graph, nodes, eff, local);
     let m = sub.n();
     let (min, max) = (u64::from(params.min), u64::from(params.max));
-    let (ks, dir, infeasible) = counts(params.mode, sub.total_h, m, min, max);
+    let c = counts(params.mode, sub.total_h, m, min, max);
+    let positive: Vec<u64> = sub.h.iter().filter(|&&h| h > 0).map(|&h| u64::from(h)).collect();
+    let infeasible =
+        c.range.is_none() || provably_infeasible(&positive, min, max) || stranded(&sub, min, max);
     let warm: Vec<u32> = match wd {
         Some(wd) => sub.glob.iter().map(|&v| wd.id[v as usize]).collect(),
         None => vec![NONE; m],
@@ -102,7 +205,7 @@ fn solve_part(
         },
         beta: BETA,
         lambda: if has_warm { LAMBDA } else { 0.0 },
-        eta: if sub.total_area > 0.0 || sum_e <= 0.0 { 0.0 } else { f64::from(ks[0]) / sum_e },
+        eta: if sub.total_area > 0.0 || sum_e <= 0.0 { 0.0 } else { f64::from(c.first) / sum_e },
     };
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
     rng.set_stream(u64::from(nodes[0]));
@@ -113,24 +216,57 @@ fn solve_part(
         node_moves(&mut part, &mut rng, None, budget);
     } else {
         let mut best: Option<(u64, Vec<u32>, Vec<u32>)> = None;
-        for &k in &ks {
-            cold(&mut part, &mut rng, k, dir);
+        let mut k = c.first;
+        let mut tried = Vec::new();
+        for attempt in 0..ATTEMPTS {
+            if tried.contains(&k) {
+                break;
+            }
+            tried.push(k);
+            cold(&mut part, &mut rng, k, c.dir);
+            let vc = part.total_viol();
+            let kc = part.alive_count();
             repair(&mut part, &mut rng, 1.0);
             let v = part.total_viol();
+            if std::env::var("WG_TRACE").is_ok() {
+                eprintln!("attempt k={k} -> {kc} viol {vc} -> repaired {} viol {v}", part.alive_count());
+            }
             if best.as_ref().is_none_or(|b| v < b.0) {
                 let (lab, idents) = part.snapshot();
                 best = Some((v, lab, idents));
             }
-            if v == 0 {
+            if v == 0 || c.range.is_none() {
                 break;
             }
+            k = next_count(&c, part.alive_count() as u32, attempt + 1);
         }
-        if let Some((_, lab, idents)) = best {
+        if let Some((v, lab, idents)) = best {
             part.load(lab, &idents);
+            if v == 0 {
+                match params.mode {
+                    Mode::Most => {
+                        more(&mut part, &mut rng);
+                    }
+                    Mode::Fewest => {
+                        fewer(&mut part, &mut rng);
+                    }
+                    Mode::Target(_) => {}
+                }
+            }
         }
+        let t0 = std::time::Instant::now();
+        let o0 = part.objective();
         node_moves(&mut part, &mut rng, None, budget);
-        pair_moves(&mut part, &mut rng, SWEEPS);
+        let o1 = part.objective();
+        let t1 = t0.elapsed();
+        let kept = pair_moves(&mut part, &mut rng, SWEEPS);
+        let o2 = part.objective();
+        let t2 = t0.elapsed();
         node_moves(&mut part, &mut rng, None, budget);
+        let o3 = part.objective();
+        if std::env::var("WG_TRACE").is_ok() {
+            eprintln!("k={} obj {o0:.2} -> {o1:.2} ({:?}) -> {o2:.2} ({:?}, kept {kept}) -> {o3:.2} total {:?}", part.alive_count(), t1, t2, t0.elapsed());
+        }
     }
     let out = (0..part.grids.len())
         .filter(|&a| part.grids[a].alive)
@@ -216,23 +352,48 @@ fn labels(graph: &Graph, wd: Option<&WarmData>, out: &[Out]) -> Vec<u32> {
             keep[b.2] = true;
         }
     }
-    // Sort keys: claimed identities first (in identity order), then by first node.
+    // Groups: the winners of one identity share a label; every other grid is its own.
     let mut keys: Vec<((u8, u32), usize)> = out
         .iter()
         .enumerate()
         .map(|(o, g)| if keep[o] { ((0, g.claim), o) } else { ((1, g.nodes[0]), o) })
         .collect();
     keys.sort_unstable();
-    let mut assignment = vec![0u32; n];
-    let mut label = 0u32;
-    let mut prev: Option<(u8, u32)> = None;
-    for (idx, &(key, o)) in keys.iter().enumerate() {
-        if idx > 0 && !(key.0 == 0 && prev == Some(key)) {
-            label += 1;
+    let mut groups: Vec<((u8, u32), Vec<usize>)> = Vec::new();
+    for (key, o) in keys {
+        match groups.last_mut() {
+            Some(g) if key.0 == 0 && g.0 == key => g.1.push(o),
+            _ => groups.push((key, vec![o])),
         }
-        prev = Some(key);
-        for &v in &out[o].nodes {
-            assignment[v as usize] = label;
+    }
+    // A group keeps its warm label when that label is in range; the others fill the free
+    // labels in order.
+    let k = groups.len();
+    let mut label_of = vec![u32::MAX; k];
+    let mut taken = vec![false; k];
+    if let Some(wd) = wd {
+        for (i, (key, _)) in groups.iter().enumerate() {
+            if key.0 == 0 {
+                let want = wd.raw[key.1 as usize] as usize;
+                if want < k && !taken[want] {
+                    taken[want] = true;
+                    label_of[i] = want as u32;
+                }
+            }
+        }
+    }
+    let mut free = (0..k).filter(|&l| !taken[l]);
+    for l in label_of.iter_mut() {
+        if *l == u32::MAX {
+            *l = free.next().expect("a free label per group") as u32;
+        }
+    }
+    let mut assignment = vec![0u32; n];
+    for (i, (_, members)) in groups.iter().enumerate() {
+        for &o in members {
+            for &v in &out[o].nodes {
+                assignment[v as usize] = label_of[i];
+            }
         }
     }
     assignment

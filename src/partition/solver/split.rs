@@ -6,6 +6,9 @@
 //! dropped. *Random spanning trees* (Kruskal on random edge keys): cutting one tree edge
 //! always leaves two connected sides, so trees are the fallback when the lines fail (odd
 //! shapes) and the source of best-effort cuts when no cut meets the bounds.
+//!
+//! The set is first copied into local arrays (compact adjacency restricted to the set), so
+//! the sweeps touch only the set's own data.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -13,8 +16,9 @@ use rand_chacha::ChaCha8Rng;
 use super::part::{Cfg, Part};
 use super::sub::NONE;
 
-/// Directions tried by the line sweep (spread over 180°, random offset).
-const ANGLES: usize = 8;
+/// Directions of the line sweep for a pair re-split and for a cold start.
+pub(super) const PAIR_ANGLES: usize = 8;
+pub(super) const COLD_ANGLES: usize = 8;
 /// Candidates kept per direction (at distinct positions).
 const PER_ANGLE: usize = 3;
 /// Candidates checked for connectivity before giving up on the lines.
@@ -46,6 +50,89 @@ pub(super) struct Split {
     pub k2: u32,
 }
 
+const F_WARM: u8 = 1;
+const F_A: u8 = 2;
+const F_B: u8 = 4;
+const F_FIXED: u8 = 8;
+
+/// The set in local indices `0..m` (buffers reused between calls through `Part::local`).
+#[derive(Debug, Default)]
+pub(super) struct Local {
+    set: Vec<u32>,
+    off: Vec<u32>,
+    nbr: Vec<u32>,
+    len: Vec<f64>,
+    h: Vec<u64>,
+    area: Vec<f64>,
+    e: Vec<f64>,
+    flags: Vec<u8>,
+    /// Shared length of each node with the rest of the set.
+    din: Vec<f64>,
+}
+
+impl Local {
+    /// Copies `set` out of `part`. `part.uid` must index the set.
+    fn fill(&mut self, part: &Part, set: &[u32], goal: Goal) {
+        let g = part.g;
+        let l = self;
+        l.set.clear();
+        l.set.extend_from_slice(set);
+        l.off.clear();
+        l.nbr.clear();
+        l.len.clear();
+        l.h.clear();
+        l.area.clear();
+        l.e.clear();
+        l.flags.clear();
+        l.din.clear();
+        l.off.push(0);
+        for &v in set {
+            let (nb, ln) = g.adj(v);
+            let mut din = 0.0;
+            for (&u, &w) in nb.iter().zip(ln) {
+                let j = part.uid[u as usize];
+                if j != NONE {
+                    l.nbr.push(j);
+                    l.len.push(w);
+                    din += w;
+                }
+            }
+            l.din.push(din);
+            l.off.push(l.nbr.len() as u32);
+            l.h.push(u64::from(g.h[v as usize]));
+            l.area.push(g.area[v as usize]);
+            l.e.push(g.e[v as usize]);
+            let wi = part.warm[v as usize];
+            let mut f = 0;
+            if wi != NONE {
+                f |= F_WARM;
+                if let Goal::Pair { a, b, .. } = goal {
+                    if wi == a {
+                        f |= F_A;
+                    }
+                    if wi == b {
+                        f |= F_B;
+                    }
+                }
+            }
+            if part.fixed[v as usize] {
+                f |= F_FIXED;
+            }
+            l.flags.push(f);
+        }
+    }
+
+    fn m(&self) -> usize {
+        self.set.len()
+    }
+
+    #[inline]
+    fn adj(&self, i: u32) -> (&[u32], &[f64]) {
+        let (a, b) = (self.off[i as usize] as usize, self.off[i as usize + 1] as usize);
+        (&self.nbr[a..b], &self.len[a..b])
+    }
+}
+
 /// Running sums of one side.
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
@@ -64,40 +151,139 @@ struct Acc {
     warm: u64,
 }
 
-struct Ctx<'c> {
-    cfg: &'c Cfg,
-    goal: Goal,
-    tot: Acc,
-    m: usize,
-    lref: f64,
+impl Acc {
+    #[inline]
+    fn add(&mut self, l: &Local, i: usize) {
+        let h = l.h[i];
+        self.w += h;
+        self.area += l.area[i];
+        self.sume += l.e[i];
+        let f = l.flags[i];
+        if f != 0 {
+            let fx = u32::from(f & F_FIXED != 0);
+            if f & F_WARM != 0 {
+                self.warm += h;
+            }
+            if f & F_A != 0 {
+                self.ma += h;
+                self.fa += fx;
+            }
+            if f & F_B != 0 {
+                self.mb += h;
+                self.fb += fx;
+            }
+        }
+    }
+
+    fn merge(&mut self, c: &Acc) {
+        self.w += c.w;
+        self.area += c.area;
+        self.sume += c.sume;
+        self.int += c.int;
+        self.cut += c.cut;
+        self.ma += c.ma;
+        self.mb += c.mb;
+        self.fa += c.fa;
+        self.fb += c.fb;
+        self.warm += c.warm;
+    }
 }
 
 fn ceil_div(a: u64, b: u64) -> u64 {
     a.div_ceil(b.max(1))
 }
 
+/// Feasibility window of a balanced grid count for side A.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    k1: u32,
+    lo: u64,
+    hi: u64,
+    inv1: f64,
+    inv2: f64,
+}
+
+struct Ctx<'c> {
+    cfg: &'c Cfg,
+    goal: Goal,
+    tot: Acc,
+    m: usize,
+    lref: f64,
+    /// Cut: slack per grid of the whole set; the balanced windows; whether uneven grid
+    /// counts are allowed.
+    star: f64,
+    windows: [Option<Window>; 2],
+    uneven: bool,
+}
+
 impl Ctx<'_> {
-    fn add(&self, acc: &mut Acc, part: &Part, v: u32) {
-        let g = part.g;
-        let h = u64::from(g.h[v as usize]);
-        acc.w += h;
-        acc.area += g.area[v as usize];
-        acc.sume += g.e[v as usize];
-        let wi = part.warm[v as usize];
-        if wi != NONE {
-            acc.warm += h;
-            if let Goal::Pair { a, b, .. } = self.goal {
-                let fx = u32::from(part.fixed[v as usize]);
-                if wi == a {
-                    acc.ma += h;
-                    acc.fa += fx;
+    /// Households of side A outside which no position can pass `eval`.
+    fn range(&self) -> (u64, u64) {
+        let w = self.tot.w;
+        match self.goal {
+            Goal::Cut { .. } => {
+                if self.uneven {
+                    return (0, w);
                 }
-                if wi == b {
-                    acc.mb += h;
-                    acc.fb += fx;
+                let mut r = (u64::MAX, 0);
+                for win in self.windows.iter().flatten() {
+                    r = (r.0.min(win.lo), r.1.max(win.hi));
+                }
+                r
+            }
+            Goal::Pair { limit, .. } => {
+                let (min, max) = (self.cfg.min, self.cfg.max);
+                let lo = min.saturating_sub(limit).max(w.saturating_sub(max + limit));
+                let hi = (max + limit).min((w + limit).saturating_sub(min));
+                (lo, hi)
+            }
+        }
+    }
+}
+
+impl<'c> Ctx<'c> {
+    fn new(cfg: &'c Cfg, l: &Local, goal: Goal) -> Ctx<'c> {
+        let mut tot = Acc::default();
+        let mut edges = 0.0;
+        for i in 0..l.m() {
+            tot.add(l, i);
+            let (nb, ln) = l.adj(i as u32);
+            for (&j, &w) in nb.iter().zip(ln) {
+                if (j as usize) > i {
+                    tot.int += w;
+                    edges += w;
                 }
             }
         }
+        let lref = if tot.area > 0.0 {
+            tot.area.sqrt()
+        } else if edges > 0.0 {
+            edges / (l.m() as f64).sqrt()
+        } else {
+            1.0
+        };
+        let mut ctx = Ctx { cfg, goal, tot, m: l.m(), lref, star: 0.0, windows: [None, None], uneven: false };
+        if let Goal::Cut { k } = goal {
+            ctx.star = ctx.slack(tot.w, k);
+            let (min, max) = (cfg.min, cfg.max);
+            let mut ks = [k / 2, k - k / 2];
+            if ks[0] == ks[1] {
+                ks[1] = 0;
+            }
+            for (slot, &k1) in ks.iter().enumerate() {
+                if k1 == 0 {
+                    continue;
+                }
+                let k2 = k - k1;
+                let lo = (u64::from(k1) * min).max(tot.w.saturating_sub(u64::from(k2) * max));
+                let hi = (u64::from(k1) * max).min(tot.w.saturating_sub(u64::from(k2) * min));
+                if tot.w >= u64::from(k2) * min && lo <= hi {
+                    ctx.windows[slot] =
+                        Some(Window { k1, lo, hi, inv1: 1.0 / f64::from(k1), inv2: 1.0 / f64::from(k2) });
+                }
+            }
+        }
+        ctx
     }
 
     /// Feasible grid counts for a side of `w1` households and `c1` nodes.
@@ -123,41 +309,53 @@ impl Ctx<'_> {
         lo.min(hi) / k as f64
     }
 
+    #[inline]
+    fn slack_pen_w(&self, win: &Window, w1: u64) -> f64 {
+        if self.star <= 0.0 {
+            return 0.0;
+        }
+        let (min, max) = (self.cfg.min as f64, self.cfg.max as f64);
+        let (k1, k2) = (f64::from(win.k1), 1.0 / win.inv2);
+        let (a, b) = (w1 as f64, (self.tot.w - w1) as f64);
+        let s1 = (a - k1 * min).min(k1 * max - a) * win.inv1;
+        let s2 = (b - k2 * min).min(k2 * max - b) * win.inv2;
+        (1.0 - s1.min(s2) / self.star).clamp(0.0, 1.0)
+    }
+
     fn slack_pen(&self, k: u32, w1: u64, k1: u32) -> f64 {
-        let star = self.slack(self.tot.w, k);
-        if star <= 0.0 {
+        if self.star <= 0.0 {
             return 0.0;
         }
         let s = self.slack(w1, k1).min(self.slack(self.tot.w - w1, k - k1));
-        (1.0 - s / star).clamp(0.0, 1.0)
+        (1.0 - s / self.star).clamp(0.0, 1.0)
     }
 
     /// Score of a candidate side A (lower is better), its grid count or orientation.
     /// `None` when it breaks the goal.
+    #[inline]
     fn eval(&self, acc: &Acc, c1: usize) -> Option<(f64, u32, bool)> {
         if c1 == 0 || c1 >= self.m {
             return None;
         }
         match self.goal {
             Goal::Cut { k } => {
-                let (lo, hi) = self.k1_range(k, acc.w, c1);
-                if lo > hi {
-                    return None;
-                }
+                let w1 = acc.w;
                 let mut best: Option<(f64, u32)> = None;
-                let half = [k / 2, k - k / 2];
-                let prop = ((f64::from(k) * acc.w as f64) / self.tot.w.max(1) as f64).round();
-                let prop = (prop as i64).clamp(lo, hi) as u32;
-                for k1 in [half[0], half[1], prop] {
-                    if i64::from(k1) < lo || i64::from(k1) > hi {
+                for win in self.windows.iter().flatten() {
+                    if w1 < win.lo || w1 > win.hi || c1 < win.k1 as usize || self.m - c1 < (k - win.k1) as usize {
                         continue;
                     }
-                    let mut s = GAMMA * self.slack_pen(k, acc.w, k1);
-                    if k1 != half[0] && k1 != half[1] {
-                        s += UNEVEN;
-                    }
+                    let s = GAMMA * self.slack_pen_w(win, w1);
                     if best.is_none_or(|b| s < b.0) {
-                        best = Some((s, k1));
+                        best = Some((s, win.k1));
+                    }
+                }
+                if best.is_none() && self.uneven {
+                    let (lo, hi) = self.k1_range(k, w1, c1);
+                    if lo <= hi {
+                        let prop = ((f64::from(k) * w1 as f64) / self.tot.w.max(1) as f64).round();
+                        let k1 = (prop as i64).clamp(lo, hi) as u32;
+                        best = Some((GAMMA * self.slack_pen(k, w1, k1) + UNEVEN, k1));
                     }
                 }
                 let (s, k1) = best?;
@@ -210,15 +408,14 @@ impl Ctx<'_> {
             return None;
         }
         let w2 = self.tot.w - w1;
+        let ex = |w: u64, kk: u32| -> u64 {
+            let kk = u64::from(kk);
+            (kk * self.cfg.min).saturating_sub(w) + w.saturating_sub(kk * self.cfg.max)
+        };
         let mut best: Option<(f64, u32)> = None;
         for k1 in lo..=hi {
             let k1 = k1 as u32;
-            let k2 = k - k1;
-            let ex = |w: u64, kk: u32| -> u64 {
-                let kk = u64::from(kk);
-                (kk * self.cfg.min).saturating_sub(w) + w.saturating_sub(kk * self.cfg.max)
-            };
-            let v = (ex(w1, k1) + ex(w2, k2)) as f64;
+            let v = (ex(w1, k1) + ex(w2, k - k1)) as f64;
             let bal = (f64::from(k1) / f64::from(k) - 0.5).abs();
             let s = v + bal * 1e-3;
             if best.is_none_or(|b| s < b.0) {
@@ -252,53 +449,24 @@ impl Drop for Indexed<'_, '_> {
     }
 }
 
-fn context<'c>(part: &Part<'c>, set: &[u32], goal: Goal) -> Ctx<'c> {
-    let mut ctx = Ctx { cfg: part.cfg, goal, tot: Acc::default(), m: set.len(), lref: 1.0 };
-    let mut tot = Acc::default();
-    let mut edges = 0.0;
-    for &v in set {
-        ctx.add(&mut tot, part, v);
-        let (nb, ln) = part.g.adj(v);
-        for (&u, &l) in nb.iter().zip(ln) {
-            if part.uid[u as usize] != NONE && u > v {
-                tot.int += l;
-                edges += l;
-            }
-        }
-    }
-    ctx.tot = tot;
-    ctx.lref = if tot.area > 0.0 {
-        tot.area.sqrt()
-    } else if edges > 0.0 {
-        edges / (set.len() as f64).sqrt()
-    } else {
-        1.0
-    };
-    ctx
-}
-
-/// Sums of side `0` of `side` (indexed like `set`).
-fn side_acc(part: &Part, set: &[u32], side: &[u8], ctx: &Ctx) -> (Acc, usize) {
+/// Sums of side `0` of `side`.
+fn side_acc(l: &Local, side: &[u8]) -> (Acc, usize) {
     let mut acc = Acc::default();
     let mut c = 0;
-    for (i, &v) in set.iter().enumerate() {
+    for i in 0..l.m() {
         if side[i] != 0 {
             continue;
         }
         c += 1;
-        ctx.add(&mut acc, part, v);
-        let (nb, ln) = part.g.adj(v);
-        for (&u, &l) in nb.iter().zip(ln) {
-            let j = part.uid[u as usize];
-            if j == NONE {
-                continue;
-            }
+        acc.add(l, i);
+        let (nb, ln) = l.adj(i as u32);
+        for (&j, &w) in nb.iter().zip(ln) {
             if side[j as usize] == 0 {
-                if u > v {
-                    acc.int += l;
+                if (j as usize) > i {
+                    acc.int += w;
                 }
             } else {
-                acc.cut += l;
+                acc.cut += w;
             }
         }
     }
@@ -306,21 +474,19 @@ fn side_acc(part: &Part, set: &[u32], side: &[u8], ctx: &Ctx) -> (Acc, usize) {
 }
 
 /// Connected pieces of side `s`: piece id per index (NONE elsewhere), and the count.
-fn pieces(part: &Part, set: &[u32], side: &[u8], s: u8, comp: &mut Vec<u32>) -> u32 {
+fn pieces(l: &Local, side: &[u8], s: u8, comp: &mut Vec<u32>, stack: &mut Vec<u32>) -> u32 {
     comp.clear();
-    comp.resize(set.len(), NONE);
+    comp.resize(l.m(), NONE);
     let mut count = 0;
-    let mut stack = Vec::new();
-    for i in 0..set.len() {
+    for i in 0..l.m() {
         if side[i] != s || comp[i] != NONE {
             continue;
         }
         comp[i] = count;
         stack.push(i as u32);
         while let Some(j) = stack.pop() {
-            for &u in part.g.adj(set[j as usize]).0 {
-                let q = part.uid[u as usize];
-                if q != NONE && side[q as usize] == s && comp[q as usize] == NONE {
+            for &q in l.adj(j).0 {
+                if side[q as usize] == s && comp[q as usize] == NONE {
                     comp[q as usize] = count;
                     stack.push(q);
                 }
@@ -332,15 +498,15 @@ fn pieces(part: &Part, set: &[u32], side: &[u8], s: u8, comp: &mut Vec<u32>) -> 
 }
 
 /// Makes side `s` connected by keeping its heaviest piece and giving the rest away.
-fn keep_main(part: &Part, set: &[u32], side: &mut [u8], s: u8, comp: &mut Vec<u32>) {
-    let count = pieces(part, set, side, s, comp);
+fn keep_main(l: &Local, side: &mut [u8], s: u8, comp: &mut Vec<u32>, stack: &mut Vec<u32>) {
+    let count = pieces(l, side, s, comp, stack);
     if count <= 1 {
         return;
     }
     let mut w = vec![(0u64, 0u32); count as usize];
     for (i, &c) in comp.iter().enumerate() {
         if c != NONE {
-            w[c as usize].0 += u64::from(part.g.h[set[i] as usize]);
+            w[c as usize].0 += l.h[i];
             w[c as usize].1 += 1;
         }
     }
@@ -358,102 +524,168 @@ fn keep_main(part: &Part, set: &[u32], side: &mut [u8], s: u8, comp: &mut Vec<u3
 }
 
 /// Turns a candidate side assignment into a valid split, or None.
-fn realize(part: &Part, set: &[u32], side: &mut [u8], ctx: &Ctx) -> Option<Split> {
+fn realize(l: &Local, side: &mut [u8], ctx: &Ctx) -> Option<Split> {
     let mut comp = Vec::new();
-    let ca = pieces(part, set, side, 0, &mut comp);
-    let cb = pieces(part, set, side, 1, &mut comp);
+    let mut stack = Vec::new();
+    let ca = pieces(l, side, 0, &mut comp, &mut stack);
+    let cb = pieces(l, side, 1, &mut comp, &mut stack);
     if ca == 0 || cb == 0 {
         return None;
     }
     if ca > 1 || cb > 1 {
         let orig = side.to_vec();
-        keep_main(part, set, side, 0, &mut comp);
-        let ok = pieces(part, set, side, 1, &mut comp) == 1 && pieces(part, set, side, 0, &mut comp) == 1;
-        if !ok {
+        let mut ok = false;
+        for s in [0u8, 1] {
             side.copy_from_slice(&orig);
-            keep_main(part, set, side, 1, &mut comp);
-            let ok = pieces(part, set, side, 0, &mut comp) == 1
-                && pieces(part, set, side, 1, &mut comp) == 1;
-            if !ok {
-                return None;
+            keep_main(l, side, s, &mut comp, &mut stack);
+            if pieces(l, side, 1 - s, &mut comp, &mut stack) == 1 && pieces(l, side, s, &mut comp, &mut stack) == 1 {
+                ok = true;
+                break;
             }
         }
+        if !ok {
+            return None;
+        }
     }
-    let (acc, c1) = side_acc(part, set, side, ctx);
+    let (acc, c1) = side_acc(l, side);
     let (_, k1, flip) = ctx.eval(&acc, c1)?;
-    Some(make_split(set, side, k1, flip, ctx))
+    Some(make_split(l, side, k1, flip, ctx))
 }
 
-fn make_split(set: &[u32], side: &[u8], k1: u32, flip: bool, ctx: &Ctx) -> Split {
+fn make_split(l: &Local, side: &[u8], k1: u32, flip: bool, ctx: &Ctx) -> Split {
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    for (i, &v) in set.iter().enumerate() {
+    for (i, &v) in l.set.iter().enumerate() {
         if (side[i] == 0) != flip {
             a.push(v);
         } else {
             b.push(v);
         }
     }
-    let k2 = match ctx.goal {
-        Goal::Cut { k } => k - k1,
-        Goal::Pair { .. } => 1,
-    };
-    let k1 = match ctx.goal {
-        Goal::Cut { .. } => k1,
-        Goal::Pair { .. } => 1,
-    };
-    Split { a, b, k1, k2 }
+    match ctx.goal {
+        Goal::Cut { k } => Split { a, b, k1, k2: k - k1 },
+        Goal::Pair { .. } => Split { a, b, k1: 1, k2: 1 },
+    }
 }
 
-/// Line-sweep candidates, best first: `(score, direction, prefix length)`.
-fn line_candidates(
-    part: &Part,
-    rng: &mut ChaCha8Rng,
-    set: &[u32],
-    ctx: &Ctx,
-    orders: &mut Vec<Vec<u32>>,
-) -> Vec<(f64, usize, usize)> {
-    let m = set.len();
+/// An integer with the order of the float (total order).
+fn sort_key(f: f64) -> u64 {
+    let b = f.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
+/// Orders of `set` along `angles` directions spread over 180° from a random start.
+pub(super) fn line_orders(part: &Part, rng: &mut ChaCha8Rng, set: &[u32], angles: usize) -> Vec<Vec<u32>> {
     let g = part.g;
-    let base = rng.gen::<f64>() * std::f64::consts::PI / ANGLES as f64;
+    let base = rng.gen::<f64>() * std::f64::consts::PI / angles as f64;
+    let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(set.len());
+    (0..angles)
+        .map(|j| {
+            let th = base + j as f64 * std::f64::consts::PI / angles as f64;
+            let (c, s) = (th.cos(), th.sin());
+            keyed.clear();
+            keyed.extend(set.iter().map(|&v| (sort_key(g.x[v as usize] * c + g.y[v as usize] * s), v)));
+            keyed.sort_unstable();
+            keyed.iter().map(|p| p.1).collect()
+        })
+        .collect()
+}
+
+/// Orders of `set` along the pair re-split directions (fixed per part, drawn on first use).
+fn pair_orders(part: &mut Part, rng: &mut ChaCha8Rng, set: &[u32]) -> Vec<Vec<u32>> {
+    if part.ranks.is_empty() {
+        let all: Vec<u32> = (0..part.g.n() as u32).collect();
+        part.ranks = line_orders(part, rng, &all, PAIR_ANGLES)
+            .into_iter()
+            .map(|o| {
+                let mut r = vec![0u32; o.len()];
+                for (i, &v) in o.iter().enumerate() {
+                    r[v as usize] = i as u32;
+                }
+                r
+            })
+            .collect();
+    }
+    let mut keyed: Vec<u64> = Vec::with_capacity(set.len());
+    part.ranks
+        .iter()
+        .map(|r| {
+            keyed.clear();
+            keyed.extend(set.iter().map(|&v| (u64::from(r[v as usize]) << 32) | u64::from(v)));
+            keyed.sort_unstable();
+            keyed.iter().map(|&k| k as u32).collect()
+        })
+        .collect()
+}
+
+/// The orders of the two sides of `split`, taken from the orders of their union.
+pub(super) fn split_orders(part: &mut Part, orders: &[Vec<u32>], split: &Split) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+    for &v in &split.a {
+        part.uid[v as usize] = 0;
+    }
+    let mut oa = Vec::with_capacity(orders.len());
+    let mut ob = Vec::with_capacity(orders.len());
+    for o in orders {
+        let mut a = Vec::with_capacity(split.a.len());
+        let mut b = Vec::with_capacity(split.b.len());
+        for &v in o {
+            if part.uid[v as usize] == 0 {
+                a.push(v);
+            } else {
+                b.push(v);
+            }
+        }
+        oa.push(a);
+        ob.push(b);
+    }
+    for &v in &split.a {
+        part.uid[v as usize] = NONE;
+    }
+    (oa, ob)
+}
+
+/// Line-sweep candidates, best first: `(score, direction, prefix length)`. `orders` are in
+/// local indices.
+fn line_candidates(l: &Local, ctx: &Ctx, orders: &[Vec<u32>]) -> Vec<(f64, usize, usize)> {
+    let m = l.m();
     let mut rank = vec![0u32; m];
     let mut all = Vec::new();
     let mut scored: Vec<(f64, usize)> = Vec::with_capacity(m);
-    orders.clear();
-    for j in 0..ANGLES {
-        let th = base + j as f64 * std::f64::consts::PI / ANGLES as f64;
-        let (c, s) = (th.cos(), th.sin());
-        let mut keyed: Vec<(f64, u32)> =
-            set.iter().map(|&v| (g.x[v as usize] * c + g.y[v as usize] * s, v)).collect();
-        keyed.sort_unstable_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
-        let order: Vec<u32> = keyed.into_iter().map(|p| p.1).collect();
+    let mut picked: Vec<usize> = Vec::new();
+    let (lo, hi) = ctx.range();
+    for (j, order) in orders.iter().enumerate() {
         for (i, &v) in order.iter().enumerate() {
-            rank[part.uid[v as usize] as usize] = i as u32;
+            rank[v as usize] = i as u32;
         }
         let mut acc = Acc::default();
         scored.clear();
         for (i, &v) in order.iter().enumerate().take(m - 1) {
-            ctx.add(&mut acc, part, v);
-            let (nb, ln) = g.adj(v);
-            let (mut prev, mut tot) = (0.0, 0.0);
-            for (&u, &l) in nb.iter().zip(ln) {
-                let q = part.uid[u as usize];
-                if q == NONE {
-                    continue;
-                }
-                tot += l;
+            acc.add(l, v as usize);
+            let (nb, ln) = l.adj(v);
+            let mut prev = 0.0;
+            for (&q, &w) in nb.iter().zip(ln) {
                 if (rank[q as usize] as usize) < i {
-                    prev += l;
+                    prev += w;
                 }
             }
             acc.int += prev;
-            acc.cut += tot - 2.0 * prev;
+            acc.cut += l.din[v as usize] - 2.0 * prev;
+            if acc.w < lo {
+                continue;
+            }
+            if acc.w > hi {
+                break;
+            }
             if let Some((sc, _, _)) = ctx.eval(&acc, i + 1) {
                 scored.push((sc, i + 1));
             }
         }
         // Keep a few well-separated positions.
         let gap = (m / 20).max(1);
-        let mut picked: Vec<usize> = Vec::new();
+        picked.clear();
         for _ in 0..PER_ANGLE {
             let mut best: Option<(f64, usize)> = None;
             for &(sc, p) in &scored {
@@ -472,22 +704,24 @@ fn line_candidates(
                 None => break,
             }
         }
-        orders.push(order);
     }
     all.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
     all
 }
 
-fn by_lines(part: &Part, rng: &mut ChaCha8Rng, set: &[u32], ctx: &Ctx) -> Option<Split> {
-    let mut orders = Vec::new();
-    let cands = line_candidates(part, rng, set, ctx, &mut orders);
-    let mut side = vec![1u8; set.len()];
+fn by_lines(l: &Local, ctx: &mut Ctx, orders: &[Vec<u32>]) -> Option<Split> {
+    let mut cands = line_candidates(l, ctx, orders);
+    if cands.is_empty() && matches!(ctx.goal, Goal::Cut { .. }) {
+        ctx.uneven = true;
+        cands = line_candidates(l, ctx, orders);
+    }
+    let mut side = vec![1u8; l.m()];
     for &(_, j, p) in cands.iter().take(CHECKS) {
         side.fill(1);
-        for &v in &orders[j][..p] {
-            side[part.uid[v as usize] as usize] = 0;
+        for &i in &orders[j][..p] {
+            side[i as usize] = 0;
         }
-        if let Some(s) = realize(part, set, &mut side, ctx) {
+        if let Some(s) = realize(l, &mut side, ctx) {
             return Some(s);
         }
     }
@@ -502,14 +736,13 @@ struct Tree {
     cnt: Vec<u32>,
 }
 
-fn random_tree(part: &Part, rng: &mut ChaCha8Rng, set: &[u32]) -> Tree {
-    let m = set.len();
+fn random_tree(l: &Local, rng: &mut ChaCha8Rng) -> Tree {
+    let m = l.m();
     let mut edges: Vec<(u32, u32, u32)> = Vec::new();
-    for (i, &v) in set.iter().enumerate() {
-        for &u in part.g.adj(v).0 {
-            let j = part.uid[u as usize];
-            if j != NONE && (j as usize) > i {
-                edges.push((rng.gen::<u32>(), i as u32, j));
+    for i in 0..m as u32 {
+        for &j in l.adj(i).0 {
+            if j > i {
+                edges.push((rng.gen::<u32>(), i, j));
             }
         }
     }
@@ -574,26 +807,21 @@ fn random_tree(part: &Part, rng: &mut ChaCha8Rng, set: &[u32]) -> Tree {
 
 /// Subtree sums of a tree; with `exact`, internal length and cut too (walks up to the
 /// common ancestor of every edge, so only for small sets).
-fn subtree_accs(part: &Part, set: &[u32], t: &Tree, ctx: &Ctx, exact: bool) -> Vec<Acc> {
-    let m = set.len();
+fn subtree_accs(l: &Local, t: &Tree, exact: bool) -> Vec<Acc> {
+    let m = l.m();
     let mut acc = vec![Acc::default(); m];
-    for (i, &v) in set.iter().enumerate() {
-        ctx.add(&mut acc[i], part, v);
+    for (i, a) in acc.iter_mut().enumerate() {
+        a.add(l, i);
     }
     if exact {
         let anc = |x: u32, y: u32| {
-            t.tin[x as usize] <= t.tin[y as usize]
-                && t.tin[y as usize] < t.tin[x as usize] + t.cnt[x as usize]
+            t.tin[x as usize] <= t.tin[y as usize] && t.tin[y as usize] < t.tin[x as usize] + t.cnt[x as usize]
         };
-        for (i, &v) in set.iter().enumerate() {
-            let (nb, ln) = part.g.adj(v);
-            for (&u, &l) in nb.iter().zip(ln) {
-                let j = part.uid[u as usize];
-                if j == NONE {
-                    continue;
-                }
+        for i in 0..m {
+            let (nb, ln) = l.adj(i as u32);
+            for (&j, &w) in nb.iter().zip(ln) {
                 // Cut contribution: every incident edge counts once from each end.
-                acc[i].cut += l;
+                acc[i].cut += w;
                 if (j as usize) <= i {
                     continue;
                 }
@@ -601,7 +829,7 @@ fn subtree_accs(part: &Part, set: &[u32], t: &Tree, ctx: &Ctx, exact: bool) -> V
                 while !anc(x, j) {
                     x = t.parent[x as usize];
                 }
-                acc[x as usize].int += l;
+                acc[x as usize].int += w;
             }
         }
     }
@@ -609,49 +837,33 @@ fn subtree_accs(part: &Part, set: &[u32], t: &Tree, ctx: &Ctx, exact: bool) -> V
         let p = t.parent[x as usize];
         if p != NONE {
             let c = acc[x as usize];
-            let a = &mut acc[p as usize];
-            a.w += c.w;
-            a.area += c.area;
-            a.sume += c.sume;
-            a.int += c.int;
-            a.cut += c.cut;
-            a.ma += c.ma;
-            a.mb += c.mb;
-            a.fa += c.fa;
-            a.fb += c.fb;
-            a.warm += c.warm;
+            acc[p as usize].merge(&c);
         }
     }
-    if exact {
-        for a in &mut acc {
-            // Σ incident lengths − 2·internal = cut.
-            a.cut -= 2.0 * a.int;
-        }
-    } else {
-        for a in &mut acc {
-            a.cut = 0.0;
-        }
+    for a in &mut acc {
+        // Σ incident lengths − 2·internal = cut (0 when not exact).
+        a.cut = if exact { a.cut - 2.0 * a.int } else { 0.0 };
     }
     acc
 }
 
-fn tree_split(part: &Part, t: &Tree, set: &[u32], x: usize, k1: u32, flip: bool, ctx: &Ctx) -> Split {
-    let mut side = vec![1u8; set.len()];
+fn tree_split(l: &Local, t: &Tree, x: usize, k1: u32, flip: bool, ctx: &Ctx) -> Split {
+    let mut side = vec![1u8; l.m()];
     let s = t.tin[x] as usize;
     for &y in &t.pre[s..s + t.cnt[x] as usize] {
         side[y as usize] = 0;
     }
-    let _ = part;
-    make_split(set, &side, k1, flip, ctx)
+    make_split(l, &side, k1, flip, ctx)
 }
 
-fn by_trees(part: &Part, rng: &mut ChaCha8Rng, set: &[u32], ctx: &Ctx) -> Option<Split> {
-    let exact = matches!(ctx.goal, Goal::Pair { .. }) || set.len() <= 400;
+fn by_trees(l: &Local, rng: &mut ChaCha8Rng, ctx: &mut Ctx) -> Option<Split> {
+    let exact = matches!(ctx.goal, Goal::Pair { .. }) || l.m() <= 400;
+    ctx.uneven = true;
     for _ in 0..TREES {
-        let t = random_tree(part, rng, set);
-        let accs = subtree_accs(part, set, &t, ctx, exact);
+        let t = random_tree(l, rng);
+        let accs = subtree_accs(l, &t, exact);
         let mut best: Option<(f64, usize, u32, bool)> = None;
-        for x in 1..set.len() {
+        for x in 1..l.m() {
             if t.parent[x] == NONE {
                 continue;
             }
@@ -662,22 +874,41 @@ fn by_trees(part: &Part, rng: &mut ChaCha8Rng, set: &[u32], ctx: &Ctx) -> Option
             }
         }
         if let Some((_, x, k1, flip)) = best {
-            return Some(tree_split(part, &t, set, x, k1, flip, ctx));
+            return Some(tree_split(l, &t, x, k1, flip, ctx));
         }
     }
     None
 }
 
+fn local_orders(part: &Part, orders: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    orders.iter().map(|o| o.iter().map(|&v| part.uid[v as usize]).collect()).collect()
+}
+
 /// Splits `set` (connected, to become `k ≥ 2` grids) into two connected sides whose
-/// households fit their grid counts; None when no such cut was found.
-pub(super) fn bisect(part: &mut Part, rng: &mut ChaCha8Rng, set: &[u32], k: u32) -> Option<Split> {
+/// households fit their grid counts; None when no such cut was found. `orders`: the set
+/// sorted along the sweep directions.
+pub(super) fn bisect(
+    part: &mut Part,
+    rng: &mut ChaCha8Rng,
+    set: &[u32],
+    k: u32,
+    orders: &[Vec<u32>],
+) -> Option<Split> {
     if set.len() < 2 || k < 2 {
         return None;
     }
-    let ix = Indexed::new(part, set);
-    let part = &*ix.part;
-    let ctx = context(part, set, Goal::Cut { k });
-    by_lines(part, rng, set, &ctx).or_else(|| by_trees(part, rng, set, &ctx))
+    let mut l = std::mem::take(&mut part.local);
+    let out = {
+        let ix = Indexed::new(part, set);
+        let part = &*ix.part;
+        let goal = Goal::Cut { k };
+        l.fill(part, set, goal);
+        let orders = local_orders(part, orders);
+        let mut ctx = Ctx::new(part.cfg, &l, goal);
+        by_lines(&l, &mut ctx, &orders).or_else(|| by_trees(&l, rng, &mut ctx))
+    };
+    part.local = l;
+    out
 }
 
 /// Splits `set` into two connected sides with grid counts that leave the fewest
@@ -688,11 +919,14 @@ pub(super) fn bisect_best_effort(part: &mut Part, rng: &mut ChaCha8Rng, set: &[u
     }
     let ix = Indexed::new(part, set);
     let part = &*ix.part;
-    let ctx = context(part, set, Goal::Cut { k });
+    let goal = Goal::Cut { k };
+    let mut l = Local::default();
+    l.fill(part, set, goal);
+    let ctx = Ctx::new(part.cfg, &l, goal);
     let mut best: Option<(f64, Tree, usize, u32)> = None;
     for _ in 0..TREES {
-        let t = random_tree(part, rng, set);
-        let accs = subtree_accs(part, set, &t, &ctx, false);
+        let t = random_tree(&l, rng);
+        let accs = subtree_accs(&l, &t, false);
         let mut tb: Option<(f64, usize, u32)> = None;
         for x in 1..set.len() {
             if t.parent[x] == NONE {
@@ -710,11 +944,12 @@ pub(super) fn bisect_best_effort(part: &mut Part, rng: &mut ChaCha8Rng, set: &[u
             }
         }
     }
-    best.map(|(_, t, x, k1)| tree_split(part, &t, set, x, k1, false, &ctx))
+    best.map(|(_, t, x, k1)| tree_split(&l, &t, x, k1, false, &ctx))
 }
 
 /// Splits `set` into two connected grids with identities `a` and `b` (side `a` first):
 /// the best objective with at most `limit` households outside the bounds in total.
+/// `trees`: fall back on random trees when no line works.
 pub(super) fn split_pair(
     part: &mut Part,
     rng: &mut ChaCha8Rng,
@@ -727,12 +962,22 @@ pub(super) fn split_pair(
     if set.len() < 2 {
         return None;
     }
-    let ix = Indexed::new(part, set);
-    let part = &*ix.part;
-    let ctx = context(part, set, Goal::Pair { a, b, limit });
-    let s = by_lines(part, rng, set, &ctx);
-    if s.is_some() || !trees {
-        return s;
-    }
-    by_trees(part, rng, set, &ctx)
+    let orders = pair_orders(part, rng, set);
+    let mut l = std::mem::take(&mut part.local);
+    let out = {
+        let ix = Indexed::new(part, set);
+        let part = &*ix.part;
+        let goal = Goal::Pair { a, b, limit };
+        l.fill(part, set, goal);
+        let orders = local_orders(part, &orders);
+        let mut ctx = Ctx::new(part.cfg, &l, goal);
+        let s = by_lines(&l, &mut ctx, &orders);
+        if s.is_some() || !trees {
+            s
+        } else {
+            by_trees(&l, rng, &mut ctx)
+        }
+    };
+    part.local = l;
+    out
 }

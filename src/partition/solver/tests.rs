@@ -7,7 +7,33 @@ use rand_chacha::ChaCha8Rng;
 
 use super::super::Graph;
 use super::gen::{edit, lattice, voronoi, Mix, Shape};
+use super::warm::households_moved;
 use super::{solve, Issue, Mode, Params, Solution, WarmStart};
+
+/// CPU time of this thread in ms (Linux; the kernel updates it at scheduler ticks), else
+/// wall time since the first call.
+fn cpu_ms() -> f64 {
+    if let Ok(s) = std::fs::read_to_string("/proc/thread-self/schedstat") {
+        if let Some(ns) = s.split_whitespace().next().and_then(|t| t.parse::<f64>().ok()) {
+            return ns / 1e6;
+        }
+    }
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
+}
+
+/// Mean CPU ms of `f` over enough runs to pass 300 ms (at least `min_runs`, at most 200),
+/// and its last result: readable on a busy machine, tick-coarse clocks averaged out.
+fn timed<T>(min_runs: usize, mut f: impl FnMut() -> T) -> (T, f64) {
+    let start = cpu_ms();
+    let mut runs = 0;
+    let mut out = None;
+    while runs < min_runs.max(1) || (cpu_ms() - start < 300.0 && runs < 200) {
+        out = Some(f());
+        runs += 1;
+    }
+    (out.expect("one run"), (cpu_ms() - start) / runs as f64)
+}
 
 /// What a check found.
 #[derive(Debug, Default, Clone)]
@@ -110,31 +136,476 @@ fn params(mode: Mode, seed: u64) -> Params {
     Params { min: 300, max: 600, mode, seed }
 }
 
+
+fn total(g: &Graph) -> u64 {
+    g.nodes.iter().map(|x| u64::from(x.households)).sum()
+}
+
+fn warm_of(sol: &Solution) -> WarmStart {
+    WarmStart { assignment: sol.assignment.iter().map(|&a| Some(a)).collect(), ..WarmStart::default() }
+}
+
+/// 220 random instances of 40–700 nodes, random mode and bounds: every invariant holds,
+/// no grid is ever non-contiguous, and no grid is outside the bounds without a reason.
 #[test]
+fn random_instances_meet_the_invariants() {
+    let mut unexplained = 0;
+    let mut oob = 0;
+    let mut grids = 0;
+    let mut pp = 0.0;
+    for seed in 0..220u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+        let n = rng.gen_range(40..700);
+        let (g, _, kind) = instance(seed, n);
+        let mode = match rng.gen_range(0..5) {
+            0 => Mode::Most,
+            1 => Mode::Fewest,
+            2 => Mode::Target(rng.gen_range(320..580)),
+            _ => Mode::Target(450),
+        };
+        let (min, max) = match rng.gen_range(0..6) {
+            0 => (100, 250),
+            1 => (500, 1000),
+            _ => (300, 600),
+        };
+        let p = Params { min, max, mode, seed };
+        let sol = solve(&g, &p, None);
+        let r = check(&g, &p, &sol);
+        assert!(
+            !sol.issues.iter().any(|i| matches!(i, Issue::NotContiguous { .. })),
+            "seed {seed} ({kind}, {mode:?}): a grid is not contiguous"
+        );
+        if r.unexplained > 0 {
+            println!("seed {seed} ({kind}, n={}, {mode:?}, {min}-{max}): {} unexplained", g.len(), r.unexplained);
+        }
+        unexplained += r.unexplained;
+        oob += r.out_of_bounds;
+        grids += r.grids;
+        pp += r.mean_pp;
+    }
+    println!("220 instances: {grids} grids, {oob} out of bounds ({unexplained} unexplained), mean PP {:.3}", pp / 220.0);
+    assert_eq!(unexplained, 0);
+}
+
+/// The same seed gives the same solution; another seed usually another one.
+#[test]
+fn deterministic_for_a_seed() {
+    let mut differ = 0;
+    for seed in 0..20u64 {
+        let (g, _, _) = instance(seed + 1000, 400);
+        let p = params(Mode::Target(450), seed);
+        let a = solve(&g, &p, None);
+        let b = solve(&g, &p, None);
+        assert_eq!(a, b, "seed {seed}");
+        let c = solve(&g, &params(Mode::Target(450), seed + 77), None);
+        if c.assignment != a.assignment {
+            differ += 1;
+        }
+    }
+    assert!(differ >= 10, "other seeds gave other plans only {differ} times of 20");
+}
+
+/// As many grids as possible ≥ target size ≥ as few as possible.
+#[test]
+fn modes_are_ordered() {
+    for seed in 0..60u64 {
+        let (g, _, kind) = instance(seed + 2000, 300 + (seed as usize * 37) % 500);
+        let k = |mode| solve(&g, &params(mode, seed), None).grids.len();
+        let (most, target, fewest) = (k(Mode::Most), k(Mode::Target(450)), k(Mode::Fewest));
+        assert!(most >= target && target >= fewest, "seed {seed} ({kind}): most {most}, target {target}, fewest {fewest}");
+    }
+}
+
+/// A building above the ceiling is a grid of its own, reported with its units.
+#[test]
+fn oversized_building_is_its_own_grid() {
+    for seed in 0..20u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut g = lattice(&mut rng, 20, 20, 0.3, Mix::CITY);
+        let big = rng.gen_range(0..g.len());
+        g.nodes[big].households = 950;
+        g.nodes[big].units = Some(12);
+        let p = params(Mode::Target(450), seed);
+        let sol = solve(&g, &p, None);
+        check(&g, &p, &sol);
+        assert!(sol.issues.contains(&Issue::OversizedBuilding { node: big as u32, households: 950, units: Some(12) }));
+        let a = sol.assignment[big];
+        let others: u32 = (0..g.len()).filter(|&v| v != big && sol.assignment[v] == a).map(|v| g.nodes[v].households).sum();
+        assert_eq!(others, 0, "only cells without households may join an oversized building");
+        assert!(sol.issues.contains(&Issue::OutOfBounds { grid: a, households: 950 }));
+    }
+}
+
+/// Parts cut off by barriers with too few households are grids of their own, reported;
+/// so is a cut-off cell without households.
+#[test]
+fn small_components_are_reported() {
+    for seed in 0..20u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut g = voronoi(&mut rng, 500, Shape { island: true, ..Shape::default() }, Mix::CITY);
+        // The island (and any cell the cut leaves alone): components of fewer than 30 cells.
+        let islands: Vec<Vec<u32>> = g.components().into_iter().filter(|c| c.len() < 30).collect();
+        assert!(!islands.is_empty(), "seed {seed}: the generator makes an island");
+        for &v in islands.iter().flatten() {
+            g.nodes[v as usize].households = 5;
+        }
+        // And one isolated cell without households.
+        g.nodes.push(g.nodes[0].clone());
+        g.nodes.last_mut().unwrap().households = 0;
+        g.adjacency.push(Vec::new());
+        let lonely = (g.len() - 1) as u32;
+        let p = params(Mode::Target(450), seed);
+        let sol = solve(&g, &p, None);
+        check(&g, &p, &sol);
+        let small: Vec<&Vec<u32>> = sol
+            .issues
+            .iter()
+            .filter_map(|i| if let Issue::SmallComponent { nodes, .. } = i { Some(nodes) } else { None })
+            .collect();
+        for island in &islands {
+            assert!(small.contains(&island), "seed {seed}: island {island:?} not reported");
+            let a = sol.assignment[island[0] as usize];
+            assert!(island.iter().all(|&v| sol.assignment[v as usize] == a));
+            assert_eq!(sol.grids[a as usize].nodes as usize, island.len());
+        }
+        assert!(small.iter().any(|c| c == &&vec![lonely]), "seed {seed}: the lonely cell");
+    }
+}
+
+/// A part whose households fit no grid count is solved as well as possible and reported.
+#[test]
+fn infeasible_component_is_reported() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let mut g = lattice(&mut rng, 5, 3, 0.0, Mix::CITY);
+    for n in &mut g.nodes {
+        n.households = 50;
+    }
+    // 750 households with grids of 400–600: one grid is too big, two are too small.
+    let p = Params { min: 400, max: 600, mode: Mode::Target(450), seed: 1 };
+    let sol = solve(&g, &p, None);
+    check(&g, &p, &sol);
+    assert!(sol.issues.iter().any(|i| matches!(i, Issue::InfeasibleComponent { households: 750, .. })));
+    assert!(sol.issues.iter().any(|i| matches!(i, Issue::OutOfBounds { .. })));
+}
+
+/// Cells without households are assigned like any other (to an adjacent grid).
+#[test]
+fn cells_without_households_are_assigned() {
+    for seed in 0..10u64 {
+        let mix = Mix { zero: 0.6, small: 0.1, tower: (100, 300), oversized: 0.0 };
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let g = voronoi(&mut rng, 600, Shape::default(), mix);
+        let p = params(Mode::Target(450), seed);
+        let sol = solve(&g, &p, None);
+        let r = check(&g, &p, &sol);
+        assert_eq!(r.unexplained, 0);
+        for v in 0..g.len() {
+            let a = sol.assignment[v];
+            let alone = sol.grids[a as usize].nodes == 1;
+            assert!(alone || g.adjacency[v].iter().any(|&(u, _)| sol.assignment[u as usize] == a));
+        }
+    }
+}
+
+/// Re-running after new households in 1% of the buildings moves under 2% of the
+/// households (a fresh run moves far more).
+#[test]
+fn warm_start_after_small_edit_moves_little() {
+    let (mut moved_warm, mut moved_fresh, mut hh) = (0u64, 0u64, 0u64);
+    let mut worst: f64 = 0.0;
+    for seed in 0..24u64 {
+        let n = [500, 1000, 2000][seed as usize % 3];
+        let (g, mix, kind) = instance(seed + 3000, n);
+        let p = params(Mode::Target(450), seed);
+        let before = solve(&g, &p, None);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (g2, _) = edit(&mut rng, &g, 0.01, mix);
+        let warm = warm_of(&before);
+        let after = solve(&g2, &p, Some(&warm));
+        let r = check(&g2, &p, &after);
+        assert_eq!(r.unexplained, 0, "seed {seed}");
+        assert!(!after.issues.iter().any(|i| matches!(i, Issue::NotContiguous { .. })));
+        let fresh = solve(&g2, &params(Mode::Target(450), seed + 1), None);
+        let h = total(&g2);
+        assert_eq!(after.households_moved, households_moved(&g2, &warm, &after.assignment));
+        let share = after.households_moved as f64 / h as f64;
+        worst = worst.max(share);
+        assert!(share < 0.02, "seed {seed} ({kind}, n={n}): {:.2}% moved", share * 100.0);
+        moved_warm += after.households_moved;
+        moved_fresh += households_moved(&g2, &warm, &fresh.assignment);
+        hh += h;
+    }
+    println!(
+        "1% edits: warm start moved {:.2}% of households (worst {:.2}%), a fresh run {:.1}%",
+        moved_warm as f64 * 100.0 / hh as f64,
+        worst * 100.0,
+        moved_fresh as f64 * 100.0 / hh as f64
+    );
+}
+
+/// A warm start on unchanged input changes nothing.
+#[test]
+fn warm_start_on_same_input_keeps_the_plan() {
+    for seed in 0..10u64 {
+        let (g, _, _) = instance(seed + 4000, 600);
+        let p = params(Mode::Target(450), seed);
+        let sol = solve(&g, &p, None);
+        let again = solve(&g, &p, Some(&warm_of(&sol)));
+        assert_eq!(again.households_moved, 0, "seed {seed}");
+        assert_eq!(again.assignment, sol.assignment, "seed {seed}");
+    }
+}
+
+/// Pinned grids keep exactly their nodes and label; pinned nodes keep their label.
+#[test]
+fn pins_are_respected() {
+    for seed in 0..20u64 {
+        let (g, mix, _) = instance(seed + 5000, 800);
+        let p = params(Mode::Target(450), seed);
+        let sol = solve(&g, &p, None);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (g2, _) = edit(&mut rng, &g, 0.05, mix);
+        let k = sol.grids.len() as u32;
+        let pinned_grids: Vec<u32> = (0..2.min(k)).map(|_| rng.gen_range(0..k)).collect();
+        let pinned_nodes: Vec<bool> = (0..g.len()).map(|_| rng.gen::<f64>() < 0.02).collect();
+        let warm = WarmStart { pinned_grids: pinned_grids.clone(), pinned_nodes: pinned_nodes.clone(), ..warm_of(&sol) };
+        let after = solve(&g2, &p, Some(&warm));
+        check(&g2, &p, &after);
+        let k2 = after.grids.len() as u32;
+        for &pg in &pinned_grids {
+            let before: Vec<usize> = (0..g.len()).filter(|&v| sol.assignment[v] == pg).collect();
+            let label = after.assignment[before[0]];
+            let now: Vec<usize> = (0..g.len()).filter(|&v| after.assignment[v] == label).collect();
+            assert_eq!(before, now, "seed {seed}: pinned grid {pg} changed");
+            if pg < k2 {
+                assert_eq!(label, pg, "seed {seed}: pinned grid {pg} relabelled");
+            }
+        }
+        for v in 0..g.len() {
+            if pinned_nodes[v] && sol.assignment[v] < k2 {
+                assert_eq!(after.assignment[v], sol.assignment[v], "seed {seed}: pinned node {v} moved");
+            }
+        }
+    }
+}
+
+/// Odd inputs: empty graph, one node, no households, bounds without floor or upside down,
+/// target 0, a warm start of the wrong length with sparse labels.
+#[test]
+fn odd_inputs() {
+    let empty = solve(&Graph::default(), &Params::default(), None);
+    assert!(empty.assignment.is_empty() && empty.grids.is_empty() && empty.issues.is_empty());
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let g = lattice(&mut rng, 1, 1, 0.0, Mix::CITY);
+    let sol = solve(&g, &Params::default(), None);
+    check(&g, &Params::default(), &sol);
+    assert_eq!(sol.grids.len(), 1);
+    let zero = Mix { zero: 1.0, small: 0.0, tower: (1, 1), oversized: 0.0 };
+    let g = lattice(&mut rng, 6, 6, 0.0, zero);
+    let sol = solve(&g, &Params::default(), None);
+    check(&g, &Params::default(), &sol);
+    assert_eq!(sol.grids.len(), 1);
+    let g = voronoi(&mut rng, 300, Shape::default(), Mix::CITY);
+    for p in [
+        Params { min: 0, max: 600, mode: Mode::Most, seed: 1 },
+        Params { min: 0, max: 600, mode: Mode::Target(0), seed: 1 },
+        Params { min: 600, max: 300, mode: Mode::Fewest, seed: 1 },
+        Params { min: 300, max: 0, mode: Mode::Target(450), seed: 1 },
+    ] {
+        let sol = solve(&g, &p, None);
+        check(&g, &p, &sol);
+        assert!(!sol.issues.iter().any(|i| matches!(i, Issue::NotContiguous { .. })), "{p:?}");
+    }
+    let p = params(Mode::Target(450), 3);
+    let sol = solve(&g, &p, None);
+    let warm = WarmStart {
+        assignment: sol.assignment.iter().take(250).map(|&a| Some(a * 10 + 7)).collect(),
+        pinned_nodes: vec![true; 3],
+        pinned_grids: vec![9999],
+    };
+    let again = solve(&g, &p, Some(&warm));
+    let r = check(&g, &p, &again);
+    assert_eq!(r.unexplained, 0);
+}
+
+/// `households_moved` follows its definition on a small example.
+#[test]
+fn households_moved_counts_through_the_best_match() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let mut g = lattice(&mut rng, 4, 1, 0.0, Mix::CITY);
+    for (v, h) in [10, 20, 30, 40].into_iter().enumerate() {
+        g.nodes[v].households = h;
+    }
+    let warm = WarmStart { assignment: vec![Some(5), Some(5), Some(6), None], ..WarmStart::default() };
+    // Warm grid 5 (10 + 20) now lies in grids 0 and 1: its match is grid 1 (20), so the
+    // node with 10 moved; warm grid 6 matches grid 1; the new node does not count.
+    assert_eq!(households_moved(&g, &warm, &[0, 1, 1, 0]), 10);
+    assert_eq!(households_moved(&g, &warm, &[0, 0, 1, 1]), 0);
+}
+
+/// Grid figures agree with the cells.
+#[test]
+fn grid_stats_agree_with_cells() {
+    let (g, _, _) = instance(77, 500);
+    let p = params(Mode::Target(450), 1);
+    let sol = solve(&g, &p, None);
+    for (a, s) in sol.grids.iter().enumerate() {
+        let nodes: Vec<usize> = (0..g.len()).filter(|&v| sol.assignment[v] == a as u32).collect();
+        let area: f64 = nodes.iter().map(|&v| g.nodes[v].area_m2).sum();
+        let mut per: f64 = nodes.iter().map(|&v| g.nodes[v].perimeter_m).sum();
+        for &v in &nodes {
+            for &(u, l) in &g.adjacency[v] {
+                if sol.assignment[u as usize] == a as u32 {
+                    per -= l;
+                }
+            }
+        }
+        assert!((s.area_m2 - area).abs() < 1e-6 * area.max(1.0));
+        assert!((s.perimeter_m - per).abs() < 1e-6 * per.max(1.0));
+        assert!(s.polsby_popper > 0.0 && s.polsby_popper <= 1.0);
+    }
+}
+
+/// Timings (CPU of this thread, best of three) and quality for 500, 2,000 and 10,000
+/// buildings; printed, not asserted.
+#[test]
+fn timings() {
+    for n in [500, 2000, 10000] {
+        for (name, mix) in [("city", Mix::CITY), ("towers", Mix::TOWERS), ("village", Mix::VILLAGE)] {
+            let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
+            let g = voronoi(&mut rng, n, Shape::default(), mix);
+            let p = params(Mode::Target(450), 1);
+            let (sol, ms) = timed(3, || solve(&g, &p, None));
+            let r = check(&g, &p, &sol);
+            let mut rng = ChaCha8Rng::seed_from_u64(9);
+            let (g2, _) = edit(&mut rng, &g, 0.01, mix);
+            let (after, wms) = timed(1, || solve(&g2, &p, Some(&warm_of(&sol))));
+            println!(
+                "timing n={n:>5} {name:<7} grids={:>4} mean PP={:.3} out of bounds={} solve={ms:>7.1} ms \
+                 | 1% edit: warm {wms:>6.1} ms, moved {:.2}%",
+                r.grids,
+                r.mean_pp,
+                r.out_of_bounds,
+                after.households_moved as f64 * 100.0 / total(&g2) as f64
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore]
 fn explore() {
     for (n, mix) in [(2000, Mix::CITY), (2000, Mix::TOWERS), (2000, Mix::VILLAGE), (10000, Mix::CITY)] {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let g = voronoi(&mut rng, n, Shape::default(), mix);
         for mode in [Mode::Target(450), Mode::Most, Mode::Fewest] {
             let p = params(mode, 1);
-            let t = Instant::now();
-            let sol = solve(&g, &p, None);
-            let dt = t.elapsed();
+            let (sol, dt) = timed(3, || solve(&g, &p, None));
             let r = check(&g, &p, &sol);
-            let h: u64 = g.nodes.iter().map(|x| u64::from(x.households)).sum();
             println!(
-                "n={n} H={h} {mode:?}: k={} pp={:.3} oob={} unexpl={} {:.1} ms",
+                "n={n} H={} {mode:?}: k={} pp={:.3} oob={} unexpl={} {:.1} ms",
+                total(&g),
                 r.grids,
                 r.mean_pp,
                 r.out_of_bounds,
                 r.unexplained,
-                dt.as_secs_f64() * 1e3
+                dt
             );
         }
     }
 }
 
-#[allow(dead_code)]
-fn unused(_: WarmStart, _: fn(&mut ChaCha8Rng, &Graph, f64, Mix) -> (Graph, Vec<usize>)) {
-    let _ = edit;
+#[test]
+#[ignore]
+fn quality() {
+    let mut tot_pp = 0.0;
+    let mut tot_t = 0.0;
+    let mut cnt = 0.0;
+    for seed in 0..6u64 {
+        let mix = [Mix::CITY, Mix::TOWERS, Mix::VILLAGE][seed as usize % 3];
+        let mut rng = ChaCha8Rng::seed_from_u64(100 + seed);
+        let g = voronoi(&mut rng, 2000, Shape::default(), mix);
+        let p = params(Mode::Target(450), seed);
+        let (sol, dt) = timed(3, || solve(&g, &p, None));
+        let r = check(&g, &p, &sol);
+        tot_pp += r.mean_pp;
+        tot_t += dt;
+        cnt += 1.0;
+    }
+    println!("QUALITY pp={:.4} ms={:.1}", tot_pp / cnt, tot_t / cnt);
+}
+
+/// Writes generated instances and their solutions for an outside comparison
+/// (`WG_DUMP=dir cargo test --release dump_instances -- --ignored`).
+#[test]
+#[ignore]
+fn dump_instances() {
+    let Ok(dir) = std::env::var("WG_DUMP") else { return };
+    for seed in 0..6u64 {
+        let mix = [Mix::CITY, Mix::TOWERS, Mix::VILLAGE][seed as usize % 3];
+        let mut rng = ChaCha8Rng::seed_from_u64(100 + seed);
+        let g = voronoi(&mut rng, 2000, Shape::default(), mix);
+        let p = params(Mode::Target(450), seed);
+        let sol = solve(&g, &p, None);
+        let mut s = String::new();
+        s.push_str(&format!("{} {}\n", g.len(), sol.grids.len()));
+        for (v, nd) in g.nodes.iter().enumerate() {
+            s.push_str(&format!("{} {} {} {}", nd.households, nd.area_m2, nd.perimeter_m, sol.assignment[v]));
+            for &(u, l) in &g.adjacency[v] {
+                s.push_str(&format!(" {u}:{l}"));
+            }
+            s.push('\n');
+        }
+        std::fs::write(format!("{dir}/g{seed}.txt"), s).expect("write");
+    }
+}
+
+#[test]
+#[ignore]
+fn debug_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let n = rng.gen_range(40..700);
+    let (g, _, kind) = instance(seed, n);
+    let mode = match rng.gen_range(0..5) {
+        0 => Mode::Most,
+        1 => Mode::Fewest,
+        2 => Mode::Target(rng.gen_range(320..580)),
+        _ => Mode::Target(450),
+    };
+    let (min, max) = match rng.gen_range(0..6) {
+        0 => (100, 250),
+        1 => (500, 1000),
+        _ => (300, 600),
+    };
+    let p = Params { min, max, mode, seed };
+    let sol = solve(&g, &p, None);
+    println!("{kind} n={} {p:?}", g.len());
+    for i in &sol.issues {
+        match i {
+            Issue::OutOfBounds { grid, households } => {
+                let nodes: Vec<u32> = (0..g.len() as u32).filter(|&v| sol.assignment[v as usize] == *grid).collect();
+                let explained = sol.issues.iter().any(|i| match i {
+                    Issue::OversizedBuilding { node, .. } => nodes.contains(node),
+                    Issue::SmallComponent { nodes: c, .. } => c.iter().all(|v| nodes.contains(v)),
+                    Issue::InfeasibleComponent { nodes: c, .. } => nodes.iter().all(|v| c.contains(v)),
+                    _ => false,
+                });
+                if explained {
+                    continue;
+                }
+                let hs: Vec<u32> = nodes.iter().map(|&v| g.nodes[v as usize].households).collect();
+                let mut nb: Vec<(u32, u64)> = nodes
+                    .iter()
+                    .flat_map(|&v| g.adjacency[v as usize].iter().map(|e| sol.assignment[e.0 as usize]))
+                    .filter(|&a| a != *grid)
+                    .map(|a| (a, sol.grids[a as usize].households))
+                    .collect();
+                nb.sort();
+                nb.dedup();
+                println!("OOB grid {grid} hh {households} nodes {hs:?} neighbours {nb:?}");
+            }
+            _ => {}
+        }
+    }
 }

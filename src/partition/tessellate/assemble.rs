@@ -220,7 +220,7 @@ impl Assembly {
         // Every edge was counted from both of its sides.
         let mut out: Vec<(u32, u32, f64)> =
             acc.into_iter().map(|(k, v)| (k.0, k.1, v / 2.0)).collect();
-        out.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        out.sort_by_key(|x| (x.0, x.1));
         out
     }
 

@@ -41,6 +41,7 @@ mod assemble;
 mod barriers;
 mod soup;
 mod union;
+mod validate;
 mod voronoi;
 
 #[cfg(test)]
@@ -49,8 +50,8 @@ mod tests;
 use std::collections::HashMap;
 
 use geo::{
-    Area, BooleanOps, Coord, CoordsIter, InteriorPoint, Intersects, Line, LineString,
-    MapCoordsInPlace, MultiLineString, MultiPolygon, Orient, Polygon, Validation,
+    Area, BooleanOps, Coord, CoordsIter, InteriorPoint, Line, LineString, MapCoordsInPlace,
+    MultiLineString, MultiPolygon, Orient, Polygon,
 };
 
 use super::{Graph, Node};
@@ -180,14 +181,13 @@ fn local_rings(mp: &MultiPolygon<f64>) -> Vec<Vec<Coord<f64>>> {
 }
 
 /// Moves seeds closer than [`MIN_SEED_DISTANCE_M`] to an earlier one along a golden-angle
-/// spiral around their position; returns whether each was moved.
-fn separate(seeds: &mut [Coord<f64>]) -> Vec<bool> {
+/// spiral around their position (2 mm × √n for the n-th try), in input order.
+fn separate(seeds: &mut [Coord<f64>]) {
     let cell = MIN_SEED_DISTANCE_M;
     let bucket = |p: Coord<f64>| ((p.x / cell).floor() as i64, (p.y / cell).floor() as i64);
     let mut grid: HashMap<(i64, i64), Vec<Coord<f64>>> = HashMap::new();
     let golden = std::f64::consts::PI * (3.0 - 5f64.sqrt());
-    let mut moved = vec![false; seeds.len()];
-    for (i, seed) in seeds.iter_mut().enumerate() {
+    for seed in seeds.iter_mut() {
         let taken = |grid: &HashMap<(i64, i64), Vec<Coord<f64>>>, p: Coord<f64>| {
             let (bx, by) = bucket(p);
             (-1..=1).any(|dx| {
@@ -210,11 +210,9 @@ fn separate(seeds: &mut [Coord<f64>]) -> Vec<bool> {
                 y: origin.y + r * a.sin(),
             };
         }
-        moved[i] = n > 0;
         *seed = p;
         grid.entry(bucket(p)).or_default().push(p);
     }
-    moved
 }
 
 /// Area (m², signed sum), area-weighted centroid sums and perimeter (m) of a local ring.
@@ -260,9 +258,7 @@ pub fn tessellate(
     if community.unsigned_area() <= 0.0 {
         return Err(TessellationError::EmptyCommunity);
     }
-    if let Err(e) = community.check_validation() {
-        return Err(TessellationError::InvalidCommunity(e.to_string()));
-    }
+    validate::check(community).map_err(TessellationError::InvalidCommunity)?;
     let ip = community
         .interior_point()
         .ok_or(TessellationError::EmptyCommunity)?;
@@ -284,6 +280,8 @@ pub fn tessellate(
         return Err(TessellationError::EmptyCommunity);
     }
 
+    let boundary = voronoi::Boundary::new(&rings);
+
     // Seeds.
     let mut seeds = Vec::with_capacity(sites.len());
     for (index, site) in sites.iter().enumerate() {
@@ -301,7 +299,7 @@ pub fn tessellate(
                 index,
                 reason: "the footprint is empty".into(),
             })?;
-        let seed = if local.intersects(&ip) {
+        let seed = if boundary.contains(ip.0) {
             ip.0
         } else {
             let part = fp.intersection(&local);
@@ -339,7 +337,7 @@ pub fn tessellate(
     // Cells.
     let neighbours =
         voronoi::delaunay_neighbours(&seeds).map_err(TessellationError::Triangulation)?;
-    let diagram = voronoi::Diagram::new(&seeds, neighbours, &rings);
+    let diagram = voronoi::Diagram::new(&seeds, neighbours, &boundary);
     let cells: Vec<Vec<assemble::Piece>> = (0..sites.len() as u32)
         .map(|i| assemble::pieces(i, diagram.cell(i)))
         .collect();

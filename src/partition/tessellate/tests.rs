@@ -644,3 +644,66 @@ fn random_concave_communities() {
         check_all(&community, &sites, 3 + round, round as u64);
     }
 }
+
+#[test]
+fn detailed_boundary() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    for nv in [1500usize, 8000] {
+        let pts: Vec<(f64, f64)> = (0..nv)
+            .map(|k| {
+                let a = std::f64::consts::TAU * k as f64 / nv as f64;
+                let r = 600.0 + 40.0 * (a * 7.0).sin() + rng.gen_range(0.0..3.0);
+                (700.0 + r * a.cos(), 700.0 + r * a.sin())
+            })
+            .collect();
+        let community: MultiPolygon<f64> = poly(&pts).into();
+        let mut sites = Vec::new();
+        while sites.len() < 2000 {
+            let (x, y) = (rng.gen_range(50.0..1350.0), rng.gen_range(50.0..1350.0));
+            if community.contains(&Point::from(ll(x, y))) {
+                sites.push(square(x, y, 1.0));
+            }
+        }
+        let start = Instant::now();
+        let t = tessellate(&community, &sites, &[]).unwrap();
+        println!("{nv} boundary vertices, 2000 sites: {:?}", start.elapsed());
+        check_tiling(&t, &community);
+        for c in &t.cells {
+            assert_eq!(c.0.len(), 1);
+        }
+        // Swapping two vertices makes edges cross.
+        let mut bad = pts.clone();
+        bad.swap(10, 20);
+        let bad: MultiPolygon<f64> = poly(&bad).into();
+        let err = tessellate(&bad, &sites, &[]).unwrap_err();
+        assert!(
+            matches!(err, TessellationError::InvalidCommunity(_)),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn multipart_community() {
+    // Two blocks; buildings in both, then only in the first.
+    let mut community = rect(0.0, 0.0, 60.0, 40.0);
+    community.0.extend(rect(80.0, 0.0, 120.0, 40.0));
+    let mut sites = vec![
+        square(10.0, 10.0, 2.0),
+        square(40.0, 30.0, 2.0),
+        square(100.0, 20.0, 2.0),
+    ];
+    sites[1].units = Some(3);
+    let t = tessellate(&community, &sites, &[]).unwrap();
+    check_tiling(&t, &community);
+    assert_eq!(t.graph.nodes[1].units, Some(3));
+    assert_eq!(t.cells[2].0.len(), 1);
+    assert!((t.graph.nodes[2].area_m2 - 1600.0).abs() < 1e-3);
+    assert_eq!(t.graph.components().len(), 2);
+    sites.pop();
+    let t = tessellate(&community, &sites, &[]).unwrap();
+    check_tiling(&t, &community);
+    // The second block touches no cell with a seed in it: it stays with the site whose
+    // Voronoi cell covers it.
+    assert_eq!(t.cells.iter().map(|c| c.0.len()).sum::<usize>(), 3);
+}

@@ -43,6 +43,9 @@ pub(super) enum Sup {
     Seg(u32),
     /// The bisector of seeds `lo < hi` (a Voronoi edge).
     Bis(u32, u32),
+    /// An edge along the box a cell's community rings are first cut to: it lies outside
+    /// the cell and never survives the cell's half-planes.
+    Aux,
 }
 
 /// A ring vertex: point (local metres), provenance, support of the edge to the next vertex.
@@ -132,80 +135,36 @@ fn circumcentre(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> Option<Coord<f64
     (p.x.is_finite() && p.y.is_finite()).then_some(p)
 }
 
-/// The Voronoi diagram of the seeds, and the community it is clipped to.
-pub(super) struct Diagram<'a> {
-    seeds: &'a [Coord<f64>],
-    neighbours: Vec<Vec<u32>>,
-    /// Boundary segments: the community's edges, then the bounding box's four.
-    segs: Vec<[Coord<f64>; 2]>,
-    /// The community's rings (shells counter-clockwise, holes clockwise), with the
-    /// bounding rectangle of each.
-    community: Vec<(Ring, [Coord<f64>; 2])>,
-    /// The same rings as plain points, for point-in-community tests.
-    plain: Vec<Vec<Coord<f64>>>,
-    /// A rectangle well outside the community, closing the unbounded cells.
-    bbox: Ring,
+/// The community in local metres: its rings and an R-tree of its edges.
+pub(super) struct Boundary {
+    /// The rings (shells counter-clockwise, holes clockwise) with the bounding corners of
+    /// each; edge `k` of the whole list is segment `k`.
+    rings: Vec<(Ring, [Coord<f64>; 2])>,
     /// The community's edges.
+    segs: Vec<[Coord<f64>; 2]>,
+    /// The edges, indexed.
     tree: RTree<GeomWithData<RLine<[f64; 2]>, u32>>,
+    /// The bounding corners of the community.
+    extent: [Coord<f64>; 2],
 }
 
-impl<'a> Diagram<'a> {
-    /// The diagram of `seeds` (distinct, local metres) clipped to the community given by
-    /// its rings (local metres, shells counter-clockwise, holes clockwise, without closing
-    /// points).
-    pub(super) fn new(
-        seeds: &'a [Coord<f64>],
-        neighbours: Vec<Vec<u32>>,
-        rings: &[Vec<Coord<f64>>],
-    ) -> Self {
+impl Boundary {
+    /// The community from its rings (local metres, shells counter-clockwise, holes
+    /// clockwise, without closing points; none empty).
+    pub(super) fn new(rings: &[Vec<Coord<f64>>]) -> Self {
         let mut segs = Vec::new();
-        let mut community = Vec::new();
-        let (mut lo, mut hi) = (
-            Coord {
-                x: f64::INFINITY,
-                y: f64::INFINITY,
-            },
-            Coord {
-                x: f64::NEG_INFINITY,
-                y: f64::NEG_INFINITY,
-            },
-        );
+        let mut tagged = Vec::new();
         for ring in rings {
             let n = ring.len();
             let mut r = Vec::with_capacity(n);
-            let (mut rlo, mut rhi) = (ring[0], ring[0]);
             for (k, &c) in ring.iter().enumerate() {
                 r.push((c, Tag::Fixed, Sup::Seg(segs.len() as u32)));
                 segs.push([c, ring[(k + 1) % n]]);
-                rlo = Coord {
-                    x: rlo.x.min(c.x),
-                    y: rlo.y.min(c.y),
-                };
-                rhi = Coord {
-                    x: rhi.x.max(c.x),
-                    y: rhi.y.max(c.y),
-                };
             }
-            lo = Coord {
-                x: lo.x.min(rlo.x),
-                y: lo.y.min(rlo.y),
-            };
-            hi = Coord {
-                x: hi.x.max(rhi.x),
-                y: hi.y.max(rhi.y),
-            };
-            community.push((r, [rlo, rhi]));
+            let (lo, hi) = bounds(ring.iter().copied());
+            tagged.push((r, [lo, hi]));
         }
-        for s in seeds {
-            lo = Coord {
-                x: lo.x.min(s.x),
-                y: lo.y.min(s.y),
-            };
-            hi = Coord {
-                x: hi.x.max(s.x),
-                y: hi.y.max(s.y),
-            };
-        }
+        let (lo, hi) = bounds(rings.iter().flatten().copied());
         let tree = RTree::bulk_load(
             segs.iter()
                 .enumerate()
@@ -214,6 +173,71 @@ impl<'a> Diagram<'a> {
                 })
                 .collect(),
         );
+        Boundary {
+            rings: tagged,
+            segs,
+            tree,
+            extent: [lo, hi],
+        }
+    }
+
+    /// Whether `p` lies inside the community (crossing number of a ray towards +x, over
+    /// the edges the R-tree finds on it).
+    pub(super) fn contains(&self, p: Coord<f64>) -> bool {
+        if p.x > self.extent[1].x {
+            return false;
+        }
+        let env = AABB::from_corners([p.x, p.y], [self.extent[1].x + 1.0, p.y]);
+        self.tree
+            .locate_in_envelope_intersecting(&env)
+            .filter(|g| {
+                let [a, b] = self.segs[g.data as usize];
+                (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x)
+            })
+            .count()
+            % 2
+            == 1
+    }
+
+    /// Whether any community edge meets the convex ring `cell` (touching counts).
+    fn meets_convex(&self, cell: &Ring) -> bool {
+        let (lo, hi) = bounds(cell.iter().map(|v| v.0));
+        let env = AABB::from_corners([lo.x - 1e-6, lo.y - 1e-6], [hi.x + 1e-6, hi.y + 1e-6]);
+        self.tree
+            .locate_in_envelope_intersecting(&env)
+            .any(|g| segment_meets_convex(&self.segs[g.data as usize], cell))
+    }
+}
+
+/// The Voronoi diagram of the seeds, and the community it is clipped to.
+pub(super) struct Diagram<'a> {
+    seeds: &'a [Coord<f64>],
+    neighbours: Vec<Vec<u32>>,
+    community: &'a Boundary,
+    /// A rectangle well outside the community, closing the unbounded cells; its edges are
+    /// segments `community.segs.len()..+4`.
+    bbox: Ring,
+    bbox_segs: [[Coord<f64>; 2]; 4],
+}
+
+impl<'a> Diagram<'a> {
+    /// The diagram of `seeds` (distinct, local metres, with their Delaunay `neighbours`)
+    /// clipped to `community`.
+    pub(super) fn new(
+        seeds: &'a [Coord<f64>],
+        neighbours: Vec<Vec<u32>>,
+        community: &'a Boundary,
+    ) -> Self {
+        let (slo, shi) = bounds(seeds.iter().copied());
+        let [clo, chi] = community.extent;
+        let lo = Coord {
+            x: slo.x.min(clo.x),
+            y: slo.y.min(clo.y),
+        };
+        let hi = Coord {
+            x: shi.x.max(chi.x),
+            y: shi.y.max(chi.y),
+        };
         let margin = (hi.x - lo.x).max(hi.y - lo.y).max(100.0);
         let corners = [
             Coord {
@@ -233,57 +257,67 @@ impl<'a> Diagram<'a> {
                 y: hi.y + margin,
             },
         ];
-        let mut bbox = Vec::new();
-        for k in 0..4 {
-            bbox.push((corners[k], Tag::Fixed, Sup::Seg(segs.len() as u32)));
-            segs.push([corners[k], corners[(k + 1) % 4]]);
-        }
+        let first = community.segs.len() as u32;
+        let bbox = (0..4)
+            .map(|k| (corners[k], Tag::Fixed, Sup::Seg(first + k as u32)))
+            .collect();
+        let bbox_segs = std::array::from_fn(|k| [corners[k], corners[(k + 1) % 4]]);
         Diagram {
             seeds,
             neighbours,
-            segs,
             community,
-            plain: rings.to_vec(),
             bbox,
-            tree,
+            bbox_segs,
+        }
+    }
+
+    /// Boundary segment `e`: a community edge or an edge of the bounding rectangle.
+    fn seg(&self, e: u32) -> [Coord<f64>; 2] {
+        let n = self.community.segs.len();
+        match self.community.segs.get(e as usize) {
+            Some(s) => *s,
+            None => self.bbox_segs[e as usize - n],
         }
     }
 
     /// The cell of seed `i` as rings (shells counter-clockwise, holes clockwise). When the
     /// Voronoi polygon meets no community edge it is returned unclipped if the seed lies in
-    /// the community (and no ring otherwise).
+    /// the community (and no ring otherwise). Otherwise the community rings near it are cut
+    /// to its bounding box (plus a metre, so that the box lies strictly outside the cell)
+    /// and then by its half-planes.
     pub(super) fn cell(&self, i: u32) -> Vec<Ring> {
         let s = self.seeds[i as usize];
+        let dist = |k: u32| {
+            let d = self.seeds[k as usize] - s;
+            d.x.hypot(d.y)
+        };
         let mut nb = self.neighbours[i as usize].clone();
-        nb.sort_by(|&a, &b| {
-            let da = (self.seeds[a as usize] - s)
-                .x
-                .hypot((self.seeds[a as usize] - s).y);
-            let db = (self.seeds[b as usize] - s)
-                .x
-                .hypot((self.seeds[b as usize] - s).y);
-            da.total_cmp(&db).then(a.cmp(&b))
-        });
+        nb.sort_by(|&a, &b| dist(a).total_cmp(&dist(b)).then(a.cmp(&b)));
         let mut voronoi = vec![self.bbox.clone()];
         for &k in &nb {
             voronoi = self.cut(voronoi, i, k);
         }
-        if voronoi.len() == 1 && !self.meets_boundary(&voronoi[0]) {
+        if voronoi.len() == 1 && !self.community.meets_convex(&voronoi[0]) {
             // Wholly inside or wholly outside the community: the seed decides.
-            return if self.inside_community(s) {
+            return if self.community.contains(s) {
                 voronoi
             } else {
                 Vec::new()
             };
         }
         let (vlo, vhi) = bounds(voronoi.iter().flatten().map(|v| v.0));
+        let (blo, bhi) = (
+            vlo - Coord { x: 1.0, y: 1.0 },
+            vhi + Coord { x: 1.0, y: 1.0 },
+        );
         let mut rings: Vec<Ring> = self
             .community
+            .rings
             .iter()
             .filter(|(_, b)| {
-                b[0].x <= vhi.x && b[1].x >= vlo.x && b[0].y <= vhi.y && b[1].y >= vlo.y
+                b[0].x <= bhi.x && b[1].x >= blo.x && b[0].y <= bhi.y && b[1].y >= blo.y
             })
-            .map(|(r, _)| r.clone())
+            .filter_map(|(r, _)| box_clip(r, blo, bhi))
             .collect();
         for &k in &nb {
             if rings.is_empty() {
@@ -291,26 +325,15 @@ impl<'a> Diagram<'a> {
             }
             rings = self.cut(rings, i, k);
         }
-        rings
-    }
-
-    /// Whether `p` lies inside the community (crossing number over all rings).
-    fn inside_community(&self, p: Coord<f64>) -> bool {
-        self.plain
-            .iter()
-            .filter(|r| super::soup::point_in_ring(r, p))
-            .count()
-            % 2
-            == 1
-    }
-
-    /// Whether any community edge meets the convex ring `cell` (touching counts).
-    fn meets_boundary(&self, cell: &Ring) -> bool {
-        let (lo, hi) = bounds(cell.iter().map(|v| v.0));
-        let env = AABB::from_corners([lo.x - 1e-6, lo.y - 1e-6], [hi.x + 1e-6, hi.y + 1e-6]);
-        self.tree
-            .locate_in_envelope_intersecting(&env)
-            .any(|g| segment_meets_convex(&self.segs[g.data as usize], cell))
+        // Cancel whatever degenerate edges the cuts left, and split touching rings.
+        let mut soup: Soup<Tag, Sup> = Soup::new();
+        for r in &rings {
+            soup.ring(r);
+        }
+        soup.rings(MIN_RING_AREA)
+            .into_iter()
+            .map(|(ring, _)| ring)
+            .collect()
     }
 
     /// The bisector value of `p` for seeds `lo < hi`: negative when closer to `lo`.
@@ -364,7 +387,7 @@ impl<'a> Diagram<'a> {
         };
         match a.2 {
             Sup::Seg(e) => {
-                let [p, q] = self.segs[e as usize];
+                let [p, q] = self.seg(e);
                 let (fp, fq) = (self.f(lo, hi, p), self.f(lo, hi, q));
                 if fp != fq {
                     let t = fp / (fp - fq);
@@ -386,8 +409,9 @@ impl<'a> Diagram<'a> {
                     }
                 }
             }
+            Sup::Aux => {}
         }
-        // Degenerate (near-parallel lines): interpolate along the edge itself.
+        // Auxiliary edge, or degenerate (near-parallel lines): interpolate along the edge.
         let (fa, fb) = (self.f(lo, hi, a.0), self.f(lo, hi, b.0));
         let t = fa / (fa - fb);
         let t = if t.is_finite() {
@@ -569,6 +593,57 @@ fn bounds(pts: impl Iterator<Item = Coord<f64>>) -> (Coord<f64>, Coord<f64>) {
         };
     }
     (lo, hi)
+}
+
+/// Cuts `ring` to the box `lo`–`hi` (Sutherland–Hodgman, one side at a time), without
+/// cleaning up: the edges along the box ([`Sup::Aux`]) may overlap, which the winding
+/// number tolerates and the cell's later cuts remove. `None` when nothing is left.
+fn box_clip(ring: &Ring, lo: Coord<f64>, hi: Coord<f64>) -> Option<Ring> {
+    let mut cur = ring.clone();
+    for side in 0..4 {
+        // inside(p) ⇔ the signed distance to the side's line is ≥ 0.
+        let (axis_x, bound, keep_above) = match side {
+            0 => (true, lo.x, true),
+            1 => (true, hi.x, false),
+            2 => (false, lo.y, true),
+            _ => (false, hi.y, false),
+        };
+        let coord = |p: Coord<f64>| if axis_x { p.x } else { p.y };
+        let inside = |p: Coord<f64>| {
+            if keep_above {
+                coord(p) >= bound
+            } else {
+                coord(p) <= bound
+            }
+        };
+        if cur.iter().all(|v| inside(v.0)) {
+            continue;
+        }
+        let n = cur.len();
+        let mut out = Vec::with_capacity(n);
+        for k in 0..n {
+            let (a, b) = (cur[k], cur[(k + 1) % n]);
+            let (ia, ib) = (inside(a.0), inside(b.0));
+            if ia {
+                out.push(a);
+            }
+            if ia != ib {
+                let t = (bound - coord(a.0)) / (coord(b.0) - coord(a.0));
+                let mut x = a.0 + (b.0 - a.0) * t;
+                if axis_x {
+                    x.x = bound;
+                } else {
+                    x.y = bound;
+                }
+                out.push((x, Tag::Fixed, if ia { Sup::Aux } else { a.2 }));
+            }
+        }
+        if out.len() < 3 {
+            return None;
+        }
+        cur = out;
+    }
+    Some(cur)
 }
 
 /// Whether segment `s` meets the convex counter-clockwise ring `cell` (Cyrus–Beck, with a
