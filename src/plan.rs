@@ -242,8 +242,19 @@ pub async fn propose(store: &Store, community_id: i64, request: &PlanRequest) ->
         seed: request.seed,
     };
     let boundary = community.boundary.clone();
+    let building_ids: Vec<i64> = buildings.iter().map(|b| b.id).collect();
     let (tessellation, solution, boundaries) = build_blocking("plan", move || {
-        let t = tessellate::tessellate(&boundary, &sites, &barriers).map_err(|e| e.to_string())?;
+        let t = tessellate::tessellate(&boundary, &sites, &barriers).map_err(|e| match e {
+            tessellate::TessellationError::SiteOutsideCommunity { index } => format!(
+                "building {} lies outside the community boundary",
+                building_ids.get(index).copied().unwrap_or(-1)
+            ),
+            tessellate::TessellationError::InvalidSite { index, reason } => format!(
+                "building {}: {reason}",
+                building_ids.get(index).copied().unwrap_or(-1)
+            ),
+            other => other.to_string(),
+        })?;
         let s = solver::solve(&t.graph, &params, warm.as_ref());
         let b = tessellate::grid_boundaries(&t, &s.assignment, s.grids.len());
         Ok::<_, String>((t, s, b))

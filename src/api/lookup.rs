@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -44,13 +45,14 @@ fn parse_crs(crs: Option<&str>) -> Result<Crs, ApiError> {
 pub async fn one(
     State(state): State<AppState>,
     params: Result<Query<PointParams>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(p) = params?;
     let mut point = [(p.lon, p.lat)];
     to_wgs84(&mut point, parse_crs(p.crs.as_deref())?)?;
     let index = state.index.snapshot();
-    let a = answer(&index, point[0].0, point[0].1);
-    Ok(Json(serde_json::to_value(a).unwrap_or(Value::Null)))
+    // Serialised straight from the answer (no intermediate JSON tree: this is the hot path).
+    let body = serde_json::to_vec(&answer(&index, point[0].0, point[0].1)).unwrap_or_default();
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `POST /api/lookup[?crs=..&workers=true]` with GeoJSON points, a JSON array of

@@ -17,10 +17,7 @@ use super::sub::NONE;
 fn alternatives(part: &Part, k: u32, w: u64, m: usize, dir: i32) -> Vec<u32> {
     let (min, max) = (part.cfg.min, part.cfg.max);
     let fits = |kk: i64| -> bool {
-        kk >= 1
-            && kk as usize <= m
-            && (kk as u64) * min <= w
-            && w <= (kk as u64) * max
+        kk >= 1 && kk as usize <= m && (kk as u64) * min <= w && w <= (kk as u64) * max
     };
     let mid = (2.0 * w as f64 / (min + max).max(1) as f64).round() as i64;
     let d = if dir != 0 {
@@ -31,11 +28,21 @@ fn alternatives(part: &Part, k: u32, w: u64, m: usize, dir: i32) -> Vec<u32> {
         -1
     };
     let k = i64::from(k);
-    [k + d, k - d].into_iter().filter(|&kk| fits(kk)).map(|kk| kk as u32).collect()
+    [k + d, k - d]
+        .into_iter()
+        .filter(|&kk| fits(kk))
+        .map(|kk| kk as u32)
+        .collect()
 }
 
 /// Splits `set` (connected) into about `k` connected leaves by recursive bisection.
-pub(super) fn leaves(part: &mut Part, rng: &mut ChaCha8Rng, set: Vec<u32>, k: u32, dir: i32) -> Vec<Vec<u32>> {
+pub(super) fn leaves(
+    part: &mut Part,
+    rng: &mut ChaCha8Rng,
+    set: Vec<u32>,
+    k: u32,
+    dir: i32,
+) -> Vec<Vec<u32>> {
     let mut out = Vec::new();
     // Directions are drawn once; each side inherits its sorted orders from its parent.
     let orders = line_orders(part, rng, &set, COLD_ANGLES);

@@ -13,7 +13,8 @@ use super::sub::NONE;
 
 fn within(part: &Part, ls: &[Vec<u32>]) -> bool {
     let cfg = part.cfg;
-    ls.iter().all(|l| cfg.viol(l.iter().map(|&v| u64::from(part.g.h[v as usize])).sum()) == 0)
+    ls.iter()
+        .all(|l| cfg.viol(l.iter().map(|&v| u64::from(part.g.h[v as usize])).sum()) == 0)
 }
 
 /// Live grids without pinned nodes, by households (ascending).
@@ -29,13 +30,18 @@ fn by_weight(part: &Part) -> Vec<u32> {
 /// grid of it stays within the bounds.
 fn reshape(part: &mut Part, rng: &mut ChaCha8Rng, x: u32, delta: i64) -> bool {
     let cfg = part.cfg;
-    let Some(region) = region(part, x, 1) else { return false };
+    let Some(region) = region(part, x, 1) else {
+        return false;
+    };
     let k = region.len() as i64 + delta;
     let w: u64 = region.iter().map(|&a| part.grids[a as usize].w).sum();
     if k < 1 || (k as u64) * cfg.min > w || w > (k as u64) * cfg.max {
         return false;
     }
-    let mut set: Vec<u32> = region.iter().flat_map(|&a| part.members[a as usize].iter().copied()).collect();
+    let mut set: Vec<u32> = region
+        .iter()
+        .flat_map(|&a| part.members[a as usize].iter().copied())
+        .collect();
     set.sort_unstable();
     let ls = leaves(part, rng, set, k as u32, 0);
     if ls.len() as i64 != k || !within(part, &ls) {
@@ -55,7 +61,9 @@ pub(super) fn fewer(part: &mut Part, rng: &mut ChaCha8Rng) -> usize {
         }
         let wx = part.grids[x as usize].w;
         let mut nbrs = part.neighbours(x);
-        nbrs.retain(|&y| part.grids[y as usize].fixed == 0 && wx + part.grids[y as usize].w <= cfg.max);
+        nbrs.retain(|&y| {
+            part.grids[y as usize].fixed == 0 && wx + part.grids[y as usize].w <= cfg.max
+        });
         if let Some(&y) = nbrs.iter().min_by_key(|&&y| (part.grids[y as usize].w, y)) {
             for v in part.members[x as usize].clone() {
                 part.set_label(v, y);

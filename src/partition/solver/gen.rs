@@ -24,11 +24,26 @@ pub struct Mix {
 
 impl Mix {
     /// Mixed city: some shops, many houses, a third towers.
-    pub const CITY: Mix = Mix { zero: 0.15, small: 0.5, tower: (40, 300), oversized: 0.0 };
+    pub const CITY: Mix = Mix {
+        zero: 0.15,
+        small: 0.5,
+        tower: (40, 300),
+        oversized: 0.0,
+    };
     /// Estates of towers.
-    pub const TOWERS: Mix = Mix { zero: 0.1, small: 0.1, tower: (40, 300), oversized: 0.0 };
+    pub const TOWERS: Mix = Mix {
+        zero: 0.1,
+        small: 0.1,
+        tower: (40, 300),
+        oversized: 0.0,
+    };
     /// Villages: houses only.
-    pub const VILLAGE: Mix = Mix { zero: 0.1, small: 0.9, tower: (20, 40), oversized: 0.0 };
+    pub const VILLAGE: Mix = Mix {
+        zero: 0.1,
+        small: 0.9,
+        tower: (20, 40),
+        oversized: 0.0,
+    };
 
     pub fn draw(&self, rng: &mut ChaCha8Rng) -> u32 {
         let r: f64 = rng.gen();
@@ -45,7 +60,14 @@ impl Mix {
 }
 
 fn node(households: u32, area: f64, perimeter: f64, x: f64, y: f64) -> Node {
-    Node { households, units: Some(households.div_ceil(60).max(1)), area_m2: area, perimeter_m: perimeter, x, y }
+    Node {
+        households,
+        units: Some(households.div_ceil(60).max(1)),
+        area_m2: area,
+        perimeter_m: perimeter,
+        x,
+        y,
+    }
 }
 
 fn add_edge(adj: &mut [Vec<(u32, f64)>], a: usize, b: usize, l: f64) {
@@ -55,10 +77,13 @@ fn add_edge(adj: &mut [Vec<(u32, f64)>], a: usize, b: usize, l: f64) {
 
 fn finish(nodes: Vec<Node>, mut adj: Vec<Vec<(u32, f64)>>) -> Graph {
     for list in &mut adj {
-        list.sort_by(|p, q| p.0.cmp(&q.0));
+        list.sort_by_key(|p| p.0);
         list.dedup_by(|p, q| p.0 == q.0);
     }
-    let g = Graph { nodes, adjacency: adj };
+    let g = Graph {
+        nodes,
+        adjacency: adj,
+    };
     g.check().expect("generated graph");
     g
 }
@@ -83,7 +108,10 @@ pub fn lattice(rng: &mut ChaCha8Rng, nx: usize, ny: usize, diag: f64, mix: Mix) 
                     perim[id(a, b)] += l;
                 }
             }
-            let missing = [i == 0, i + 1 == nx, j == 0, j + 1 == ny].iter().filter(|&&m| m).count();
+            let missing = [i == 0, i + 1 == nx, j == 0, j + 1 == ny]
+                .iter()
+                .filter(|&&m| m)
+                .count();
             perim[v] += s * missing as f64;
             if i + 1 < nx && j + 1 < ny {
                 // One of the two diagonals of the square of four cells may touch.
@@ -107,7 +135,13 @@ pub fn lattice(rng: &mut ChaCha8Rng, nx: usize, ny: usize, diag: f64, mix: Mix) 
             let (i, j) = (v % nx, v / nx);
             let x = (i as f64 + 0.5 + rng.gen_range(-0.2..0.2)) * s;
             let y = (j as f64 + 0.5 + rng.gen_range(-0.2..0.2)) * s;
-            node(mix.draw(rng), s * s * rng.gen_range(0.9..1.1), perim[v], x, y)
+            node(
+                mix.draw(rng),
+                s * s * rng.gen_range(0.9..1.1),
+                perim[v],
+                x,
+                y,
+            )
         })
         .collect();
     finish(nodes, adj)
@@ -154,7 +188,9 @@ pub fn voronoi(rng: &mut ChaCha8Rng, n: usize, shape: Shape, mix: Mix) -> Graph 
     let spacing = 20.0;
     let side = (n as f64).sqrt() * spacing;
     let (w, h) = (side * 1.3, side / 1.3);
-    let pts: Vec<(f64, f64)> = (0..n).map(|_| (rng.gen_range(0.0..w), rng.gen_range(0.0..h))).collect();
+    let pts: Vec<(f64, f64)> = (0..n)
+        .map(|_| (rng.gen_range(0.0..w), rng.gen_range(0.0..h)))
+        .collect();
     // Buckets for the nearest points.
     let bs = 2.0 * spacing;
     let (bx, by) = ((w / bs).ceil() as usize + 1, (h / bs).ceil() as usize + 1);
@@ -183,7 +219,12 @@ pub fn voronoi(rng: &mut ChaCha8Rng, n: usize, shape: Shape, mix: Mix) -> Graph 
         }
         near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         near.truncate(20);
-        let mut poly: Poly = vec![(0.0, 0.0, none), (w, 0.0, none), (w, h, none), (0.0, h, none)];
+        let mut poly: Poly = vec![
+            (0.0, 0.0, none),
+            (w, 0.0, none),
+            (w, h, none),
+            (0.0, h, none),
+        ];
         for &(_, j) in &near {
             let q = pts[j as usize];
             let (a, b) = (q.0 - p.0, q.1 - p.1);
@@ -244,15 +285,28 @@ pub fn voronoi(rng: &mut ChaCha8Rng, n: usize, shape: Shape, mix: Mix) -> Graph 
             if j <= i || !keep[i] || !keep[j] || cut(&pts[i], &pts[j]) {
                 continue;
             }
-            let back = shared[j].iter().find(|e| e.0 as usize == i).map_or(l, |e| e.1);
-            add_edge(&mut adj, index[i] as usize, index[j] as usize, (l + back) / 2.0);
+            let back = shared[j]
+                .iter()
+                .find(|e| e.0 as usize == i)
+                .map_or(l, |e| e.1);
+            add_edge(
+                &mut adj,
+                index[i] as usize,
+                index[j] as usize,
+                (l + back) / 2.0,
+            );
         }
     }
     // Edges seen from one side only (truncated neighbour lists).
     for i in 0..n {
         for &(j, l) in &shared[i] {
             let j = j as usize;
-            if j < i && keep[i] && keep[j] && !cut(&pts[i], &pts[j]) && !shared[j].iter().any(|e| e.0 as usize == i) {
+            if j < i
+                && keep[i]
+                && keep[j]
+                && !cut(&pts[i], &pts[j])
+                && !shared[j].iter().any(|e| e.0 as usize == i)
+            {
                 add_edge(&mut adj, index[i] as usize, index[j] as usize, l);
             }
         }

@@ -6,7 +6,7 @@
 //! again along the best straight line, polishes it with node moves, and keeps the result
 //! only when the objective went up; otherwise every change is undone.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -19,7 +19,12 @@ pub(super) const EPS: f64 = 1e-9;
 
 /// Node moves until no move gains or `budget` evaluations are spent, starting from the
 /// boundary nodes among `seeds` (all nodes when None). Returns the objective gained.
-pub(super) fn node_moves(part: &mut Part, rng: &mut ChaCha8Rng, seeds: Option<&[u32]>, budget: usize) -> f64 {
+pub(super) fn node_moves(
+    part: &mut Part,
+    rng: &mut ChaCha8Rng,
+    seeds: Option<&[u32]>,
+    budget: usize,
+) -> f64 {
     let n = part.g.n();
     let mut queue: VecDeque<u32> = VecDeque::new();
     let mut inq = std::mem::take(&mut part.inq);
@@ -123,10 +128,10 @@ fn try_pair(part: &mut Part, rng: &mut ChaCha8Rng, a: u32, b: u32, touched: &mut
     let mut set = part.members[a as usize].clone();
     set.extend_from_slice(&part.members[b as usize]);
     set.sort_unstable();
-    let pen = |part: &Part, set: &[u32]| -> f64 { set.iter().map(|&v| part.pen(v, part.lab[v as usize])).sum() };
+    let pen = |part: &Part, set: &[u32]| -> f64 {
+        set.iter().map(|&v| part.pen(v, part.lab[v as usize])).sum()
+    };
     let before = part.grid_score(a) + part.grid_score(b) - pen(part, &set);
-    let ppa = part.grid_score(a);
-    let ppb = part.grid_score(b);
     let limit = cfg.viol(part.grids[a as usize].w) + cfg.viol(part.grids[b as usize].w);
     let (ia, ib) = (part.grids[a as usize].ident, part.grids[b as usize].ident);
     let Some(s) = split_pair(part, rng, &set, ia, ib, limit, false) else {
@@ -144,9 +149,6 @@ fn try_pair(part: &mut Part, rng: &mut ChaCha8Rng, a: u32, b: u32, touched: &mut
     }
     let mut delta = part.grid_score(a) + part.grid_score(b) - pen(part, &set) - before;
     delta += node_moves(part, rng, Some(&set), 8 * set.len() + 64);
-    if std::env::var("WG_PAIRS").is_ok() {
-        eprintln!("PAIR {:.3} {:.3} {} {:.4}", ppa.min(ppb), ppa.max(ppb), (delta > EPS) as u8, delta);
-    }
     if delta > EPS {
         for &(v, old) in &part.log[mark..] {
             touched.push(old);
@@ -161,16 +163,17 @@ fn try_pair(part: &mut Part, rng: &mut ChaCha8Rng, a: u32, b: u32, touched: &mut
 }
 
 /// Pair re-splits over all adjacent pairs, in random order, for up to `sweeps` rounds or
-/// until a round keeps nothing; after the first round only pairs with a grid changed since
-/// the previous round are tried.
+/// until a round keeps nothing. A pair is tried again only when one of its grids changed
+/// since its last try (the directions are fixed, so the same pair would give the same).
 pub(super) fn pair_moves(part: &mut Part, rng: &mut ChaCha8Rng, sweeps: usize) -> usize {
     let was = part.logging;
     part.logging = true;
     let mut kept = 0;
-    // Round in which each grid last changed.
-    let mut changed = vec![0usize; part.grids.len()];
+    // Version of each grid, bumped when it changes; versions of a pair at its last try.
+    let mut version = vec![0u32; part.grids.len()];
+    let mut last: HashMap<(u32, u32), (u32, u32)> = HashMap::new();
     let mut touched = Vec::new();
-    for round in 0..sweeps {
+    for _ in 0..sweeps {
         let mut ps = pairs(part);
         ps.shuffle(rng);
         let mut n_kept = 0;
@@ -178,14 +181,21 @@ pub(super) fn pair_moves(part: &mut Part, rng: &mut ChaCha8Rng, sweeps: usize) -
             if !part.grids[a as usize].alive || !part.grids[b as usize].alive {
                 continue;
             }
-            if round > 0 && changed[a as usize] < round && changed[b as usize] < round {
+            let now = (version[a as usize], version[b as usize]);
+            if last.get(&(a, b)) == Some(&now) {
                 continue;
             }
+            last.insert((a, b), now);
             touched.clear();
             if try_pair(part, rng, a, b, &mut touched) {
                 n_kept += 1;
+                touched.sort_unstable();
+                touched.dedup();
                 for &t in &touched {
-                    changed[t as usize] = round + 1;
+                    if t as usize >= version.len() {
+                        version.resize(t as usize + 1, 0);
+                    }
+                    version[t as usize] += 1;
                 }
             }
         }

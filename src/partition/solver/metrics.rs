@@ -17,9 +17,20 @@ pub fn polsby_popper(area: f64, perimeter: f64) -> f64 {
 
 /// Statistics of every grid of `assignment` (labels `0..k`). `eff` holds the effective
 /// cell perimeters (see `Sub::e`).
-pub(super) fn grid_stats(graph: &Graph, eff: &[f64], assignment: &[u32], k: usize) -> Vec<GridStats> {
+pub(super) fn grid_stats(
+    graph: &Graph,
+    eff: &[f64],
+    assignment: &[u32],
+    k: usize,
+) -> Vec<GridStats> {
     let mut out: Vec<GridStats> = (0..k)
-        .map(|_| GridStats { households: 0, nodes: 0, area_m2: 0.0, perimeter_m: 0.0, polsby_popper: 0.0 })
+        .map(|_| GridStats {
+            households: 0,
+            nodes: 0,
+            area_m2: 0.0,
+            perimeter_m: 0.0,
+            polsby_popper: 0.0,
+        })
         .collect();
     for (v, node) in graph.nodes.iter().enumerate() {
         let s = &mut out[assignment[v] as usize];
@@ -30,7 +41,11 @@ pub(super) fn grid_stats(graph: &Graph, eff: &[f64], assignment: &[u32], k: usiz
         }
         s.perimeter_m += eff[v];
         for &(u, l) in &graph.adjacency[v] {
-            if (u as usize) > v && assignment[u as usize] == assignment[v] && l.is_finite() && l > 0.0 {
+            if (u as usize) > v
+                && assignment[u as usize] == assignment[v]
+                && l.is_finite()
+                && l > 0.0
+            {
                 s.perimeter_m -= 2.0 * l;
             }
         }
@@ -47,8 +62,8 @@ pub(super) fn disconnected(graph: &Graph, assignment: &[u32], k: usize) -> Vec<u
     let n = graph.len();
     let mut first = vec![u32::MAX; k];
     let mut count = vec![0usize; k];
-    for v in 0..n {
-        let a = assignment[v] as usize;
+    for (v, &a) in assignment.iter().enumerate() {
+        let a = a as usize;
         if first[a] == u32::MAX {
             first[a] = v as u32;
         }
@@ -82,11 +97,20 @@ pub(super) fn disconnected(graph: &Graph, assignment: &[u32], k: usize) -> Vec<u
 }
 
 /// `OutOfBounds` and `NotContiguous` issues of a finished assignment.
-pub(super) fn grid_issues(graph: &Graph, assignment: &[u32], stats: &[GridStats], min: u64, max: u64) -> Vec<Issue> {
+pub(super) fn grid_issues(
+    graph: &Graph,
+    assignment: &[u32],
+    stats: &[GridStats],
+    min: u64,
+    max: u64,
+) -> Vec<Issue> {
     let mut out = Vec::new();
     for (g, s) in stats.iter().enumerate() {
         if s.households < min || s.households > max {
-            out.push(Issue::OutOfBounds { grid: g as u32, households: s.households });
+            out.push(Issue::OutOfBounds {
+                grid: g as u32,
+                households: s.households,
+            });
         }
     }
     for g in disconnected(graph, assignment, stats.len()) {

@@ -86,7 +86,11 @@ pub struct WarmStart {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Issue {
     /// One building has more households than the ceiling: it is a grid of its own.
-    OversizedBuilding { node: u32, households: u32, units: Option<u32> },
+    OversizedBuilding {
+        node: u32,
+        households: u32,
+        units: Option<u32>,
+    },
     /// A part of the community cut off by barriers has fewer households than the floor:
     /// it is a grid of its own, below the floor.
     SmallComponent { nodes: Vec<u32>, households: u64 },

@@ -28,19 +28,17 @@ impl Cfg {
     /// Households outside the bounds.
     #[inline]
     pub fn viol(&self, w: u64) -> u64 {
-        if w > self.max {
-            w - self.max
-        } else if w < self.min {
-            self.min - w
-        } else {
-            0
-        }
+        w.saturating_sub(self.max) + self.min.saturating_sub(w)
     }
 
     /// Objective of one grid.
     #[inline]
     pub fn score(&self, w: u64, area: f64, perim: f64) -> f64 {
-        let mut s = if perim > 1e-12 { 4.0 * PI * area / (perim * perim) } else { 0.0 };
+        let mut s = if perim > 1e-12 {
+            4.0 * PI * area / (perim * perim)
+        } else {
+            0.0
+        };
         s -= self.eta * perim;
         if self.target > 0.0 {
             let d = (w as f64 - self.target) / self.target;
@@ -68,7 +66,15 @@ pub(super) struct Grid {
 
 impl Grid {
     fn empty(ident: u32) -> Grid {
-        Grid { w: 0, area: 0.0, sume: 0.0, int: 0.0, alive: false, ident, fixed: 0 }
+        Grid {
+            w: 0,
+            area: 0.0,
+            sume: 0.0,
+            int: 0.0,
+            alive: false,
+            ident,
+            fixed: 0,
+        }
     }
 
     /// Perimeter: cell perimeters minus twice the internal shared boundary.
@@ -183,11 +189,6 @@ impl<'a> Part<'a> {
         }
     }
 
-    #[inline]
-    pub fn stamped(&self, v: u32, ep: u32) -> bool {
-        self.mark[v as usize] == ep
-    }
-
     /// Objective of grid `a`.
     #[inline]
     pub fn grid_score(&self, a: u32) -> f64 {
@@ -222,7 +223,11 @@ impl<'a> Part<'a> {
 
     /// Total households outside the bounds over the live grids.
     pub fn total_viol(&self) -> u64 {
-        self.grids.iter().filter(|g| g.alive).map(|g| self.cfg.viol(g.w)).sum()
+        self.grids
+            .iter()
+            .filter(|g| g.alive)
+            .map(|g| self.cfg.viol(g.w))
+            .sum()
     }
 
     /// Number of live grids.
@@ -387,36 +392,6 @@ impl<'a> Part<'a> {
         let ok = found == targets.len();
         self.queue = queue;
         self.targets = targets;
-        ok
-    }
-
-    /// Whether the nodes of grid `a` are connected.
-    pub fn grid_connected(&mut self, a: u32) -> bool {
-        let list = &self.members[a as usize];
-        if list.len() <= 1 {
-            return true;
-        }
-        let g = self.g;
-        let start = list[0];
-        let total = list.len();
-        let ep = self.next_epoch();
-        let mut queue = std::mem::take(&mut self.queue);
-        queue.clear();
-        queue.push(start);
-        self.mark[start as usize] = ep;
-        let mut head = 0;
-        while head < queue.len() {
-            let u = queue[head];
-            head += 1;
-            for &x in g.adj(u).0 {
-                if self.lab[x as usize] == a && self.mark[x as usize] != ep {
-                    self.mark[x as usize] = ep;
-                    queue.push(x);
-                }
-            }
-        }
-        let ok = queue.len() == total;
-        self.queue = queue;
         ok
     }
 

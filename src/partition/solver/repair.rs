@@ -84,7 +84,15 @@ fn candidates(part: &mut Part, f: u32, path: &[(u32, u32)]) -> Vec<(i64, f64, u3
     out
 }
 
-fn dfs(part: &mut Part, s: &mut Search, focus: u32, level: usize, depth: usize, viol: u64, obj: f64) {
+fn dfs(
+    part: &mut Part,
+    s: &mut Search,
+    focus: u32,
+    level: usize,
+    depth: usize,
+    viol: u64,
+    obj: f64,
+) {
     let cands = candidates(part, focus, &s.path);
     let mut tried = 0;
     for (dv, negd, v, b) in cands {
@@ -128,7 +136,13 @@ fn find_chain(part: &mut Part, x: u32, per_household: f64) -> Option<Vec<(u32, u
     let v0 = part.total_viol();
     let was = part.logging;
     part.logging = true;
-    let mut s = Search { v0, per_household, best: None, path: Vec::new(), checks: 0 };
+    let mut s = Search {
+        v0,
+        per_household,
+        best: None,
+        path: Vec::new(),
+        checks: 0,
+    };
     for depth in 1..=3 {
         dfs(part, &mut s, x, 0, depth, v0, 0.0);
         if s.best.is_some() || s.checks >= CHECKS {
@@ -321,7 +335,11 @@ pub(super) fn apply_leaves(part: &mut Part, region: &[u32], ls: &[Vec<u32>]) {
         }
     }
     for (i, l) in ls.iter().enumerate() {
-        let id = if leaf_id[i] == NONE { part.new_grid(NONE) } else { leaf_id[i] };
+        let id = if leaf_id[i] == NONE {
+            part.new_grid(NONE)
+        } else {
+            leaf_id[i]
+        };
         for &v in l {
             part.set_label(v, id);
         }
@@ -333,12 +351,20 @@ pub(super) fn apply_leaves(part: &mut Part, region: &[u32], ls: &[Vec<u32>]) {
 /// fewer; true when that lowered the violation.
 fn resolve_region(part: &mut Part, rng: &mut ChaCha8Rng, x: u32, radius: usize) -> bool {
     let cfg = part.cfg;
-    let Some(region) = region(part, x, radius) else { return false };
-    let before: u64 = region.iter().map(|&a| cfg.viol(part.grids[a as usize].w)).sum();
+    let Some(region) = region(part, x, radius) else {
+        return false;
+    };
+    let before: u64 = region
+        .iter()
+        .map(|&a| cfg.viol(part.grids[a as usize].w))
+        .sum();
     if before == 0 {
         return false;
     }
-    let mut set: Vec<u32> = region.iter().flat_map(|&a| part.members[a as usize].iter().copied()).collect();
+    let mut set: Vec<u32> = region
+        .iter()
+        .flat_map(|&a| part.members[a as usize].iter().copied())
+        .collect();
     set.sort_unstable();
     let k = region.len() as u32;
     let w: u64 = region.iter().map(|&a| part.grids[a as usize].w).sum();
@@ -394,7 +420,10 @@ fn structural(part: &mut Part, rng: &mut ChaCha8Rng, x: u32) -> bool {
         for &y in &nbrs {
             let wy = part.grids[y as usize].w;
             let gain = (cfg.viol(wx) + cfg.viol(wy)) as i64 - cfg.viol(wx + wy) as i64;
-            if gain > 0 && best.is_none_or(|b| (gain, std::cmp::Reverse(wy)) > (b.0, std::cmp::Reverse(b.1))) {
+            if gain > 0
+                && best
+                    .is_none_or(|b| (gain, std::cmp::Reverse(wy)) > (b.0, std::cmp::Reverse(b.1)))
+            {
                 best = Some((gain, wy, y));
             }
         }

@@ -44,13 +44,22 @@ struct Counts {
 
 fn counts(mode: Mode, h: u64, m: usize, min: u64, max: u64) -> Counts {
     let n_min = h.div_ceil(max.max(1)).max(1);
-    let n_max = if min > 0 { h / min } else { m as u64 }.min(m as u64);
+    let n_max = h.checked_div(min).unwrap_or(m as u64).min(m as u64);
     if n_min > n_max {
         let over = h.saturating_sub(n_max.max(1) * max);
         let under = (n_min * min).saturating_sub(h);
-        let k = if n_max == 0 || under < over { n_min.min(m as u64) } else { n_max };
+        let k = if n_max == 0 || under < over {
+            n_min.min(m as u64)
+        } else {
+            n_max
+        };
         let k = k.max(1) as u32;
-        return Counts { range: None, first: k, mid: k, dir: 0 };
+        return Counts {
+            range: None,
+            first: k,
+            mid: k,
+            dir: 0,
+        };
     }
     let clamp = |k: i64| k.clamp(n_min as i64, n_max as i64) as u32;
     let mid = clamp((2.0 * h as f64 / (min + max) as f64).round() as i64);
@@ -62,14 +71,27 @@ fn counts(mode: Mode, h: u64, m: usize, min: u64, max: u64) -> Counts {
             (k0, (i64::from(mid) - i64::from(k0)).signum() as i32)
         }
     };
-    Counts { range: Some((n_min as u32, n_max as u32)), first, mid, dir }
+    Counts {
+        range: Some((n_min as u32, n_max as u32)),
+        first,
+        mid,
+        dir,
+    }
 }
 
 /// The count to try after an attempt that reached `reached` grids with households left
 /// outside the bounds: a step towards the middle of the bounds, the last one to it.
 fn next_count(c: &Counts, reached: u32, attempt: usize) -> u32 {
-    let Some((lo, hi)) = c.range else { return c.first };
-    let towards = if c.dir != 0 { c.dir } else if c.mid >= reached { 1 } else { -1 };
+    let Some((lo, hi)) = c.range else {
+        return c.first;
+    };
+    let towards = if c.dir != 0 {
+        c.dir
+    } else if c.mid >= reached {
+        1
+    } else {
+        -1
+    };
     let k = match attempt {
         1 => i64::from(reached) + i64::from(towards) * (i64::from(reached) / 100).max(1),
         2 => i64::from(reached) + i64::from(towards) * (i64::from(reached) / 25).max(2),
@@ -183,7 +205,12 @@ fn solve_part(
     let m = sub.n();
     let (min, max) = (u64::from(params.min), u64::from(params.max));
     let c = counts(params.mode, sub.total_h, m, min, max);
-    let positive: Vec<u64> = sub.h.iter().filter(|&&h| h > 0).map(|&h| u64::from(h)).collect();
+    let positive: Vec<u64> = sub
+        .h
+        .iter()
+        .filter(|&&h| h > 0)
+        .map(|&h| u64::from(h))
+        .collect();
     let infeasible =
         c.range.is_none() || provably_infeasible(&positive, min, max) || stranded(&sub, min, max);
     let warm: Vec<u32> = match wd {
@@ -205,7 +232,11 @@ fn solve_part(
         },
         beta: BETA,
         lambda: if has_warm { LAMBDA } else { 0.0 },
-        eta: if sub.total_area > 0.0 || sum_e <= 0.0 { 0.0 } else { f64::from(c.first) / sum_e },
+        eta: if sub.total_area > 0.0 || sum_e <= 0.0 {
+            0.0
+        } else {
+            f64::from(c.first) / sum_e
+        },
     };
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
     rng.set_stream(u64::from(nodes[0]));
@@ -229,7 +260,10 @@ fn solve_part(
             repair(&mut part, &mut rng, 1.0);
             let v = part.total_viol();
             if std::env::var("WG_TRACE").is_ok() {
-                eprintln!("attempt k={k} -> {kc} viol {vc} -> repaired {} viol {v}", part.alive_count());
+                eprintln!(
+                    "attempt k={k} -> {kc} viol {vc} -> repaired {} viol {v}",
+                    part.alive_count()
+                );
             }
             if best.as_ref().is_none_or(|b| v < b.0) {
                 let (lab, idents) = part.snapshot();
@@ -271,9 +305,16 @@ fn solve_part(
     let out = (0..part.grids.len())
         .filter(|&a| part.grids[a].alive)
         .map(|a| {
-            let mut nodes: Vec<u32> = part.members[a].iter().map(|&v| sub.glob[v as usize]).collect();
+            let mut nodes: Vec<u32> = part.members[a]
+                .iter()
+                .map(|&v| sub.glob[v as usize])
+                .collect();
             nodes.sort_unstable();
-            Out { nodes, claim: part.grids[a].ident, strong: part.grids[a].fixed > 0 }
+            Out {
+                nodes,
+                claim: part.grids[a].ident,
+                strong: part.grids[a].fixed > 0,
+            }
         })
         .collect();
     (out, infeasible)
@@ -285,7 +326,12 @@ fn main_claim(graph: &Graph, wd: Option<&WarmData>, nodes: &[u32]) -> (u32, bool
     let mut ids: Vec<(u32, u64)> = nodes
         .iter()
         .filter(|&&v| wd.id[v as usize] != NONE)
-        .map(|&v| (wd.id[v as usize], u64::from(graph.nodes[v as usize].households)))
+        .map(|&v| {
+            (
+                wd.id[v as usize],
+                u64::from(graph.nodes[v as usize].households),
+            )
+        })
         .collect();
     ids.sort_unstable();
     let mut best: Option<(u64, usize, u32)> = None;
@@ -311,8 +357,12 @@ fn main_claim(graph: &Graph, wd: Option<&WarmData>, nodes: &[u32]) -> (u32, bool
 fn labels(graph: &Graph, wd: Option<&WarmData>, out: &[Out]) -> Vec<u32> {
     let n = graph.len();
     // Winner(s) per identity.
-    let mut by_claim: Vec<(u32, usize)> =
-        out.iter().enumerate().filter(|(_, o)| o.claim != NONE).map(|(i, o)| (o.claim, i)).collect();
+    let mut by_claim: Vec<(u32, usize)> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.claim != NONE)
+        .map(|(i, o)| (o.claim, i))
+        .collect();
     by_claim.sort_unstable();
     let mut keep = vec![false; out.len()];
     let mut i = 0;
@@ -356,7 +406,13 @@ fn labels(graph: &Graph, wd: Option<&WarmData>, out: &[Out]) -> Vec<u32> {
     let mut keys: Vec<((u8, u32), usize)> = out
         .iter()
         .enumerate()
-        .map(|(o, g)| if keep[o] { ((0, g.claim), o) } else { ((1, g.nodes[0]), o) })
+        .map(|(o, g)| {
+            if keep[o] {
+                ((0, g.claim), o)
+            } else {
+                ((1, g.nodes[0]), o)
+            }
+        })
         .collect();
     keys.sort_unstable();
     let mut groups: Vec<((u8, u32), Vec<usize>)> = Vec::new();
@@ -430,7 +486,12 @@ fn components(graph: &Graph, taken: &[bool]) -> Vec<Vec<u32>> {
 pub(super) fn run(graph: &Graph, params: &Params, warm: Option<&WarmStart>) -> Solution {
     let n = graph.len();
     if n == 0 {
-        return Solution { assignment: Vec::new(), grids: Vec::new(), issues: Vec::new(), households_moved: 0 };
+        return Solution {
+            assignment: Vec::new(),
+            grids: Vec::new(),
+            issues: Vec::new(),
+            households_moved: 0,
+        };
     }
     let (min, max) = (u64::from(params.min), u64::from(params.max));
     let eff = effective_perimeters(graph);
@@ -450,7 +511,11 @@ pub(super) fn run(graph: &Graph, params: &Params, warm: Option<&WarmStart>) -> S
         }
         for (id, nodes) in by_id.into_iter().enumerate() {
             if !nodes.is_empty() {
-                out.push(Out { nodes, claim: id as u32, strong: true });
+                out.push(Out {
+                    nodes,
+                    claim: id as u32,
+                    strong: true,
+                });
             }
         }
     }
@@ -463,12 +528,23 @@ pub(super) fn run(graph: &Graph, params: &Params, warm: Option<&WarmStart>) -> S
         taken[v] = true;
         oversized_grid[v] = out.len() as u32;
         let (claim, strong) = main_claim(graph, wdr, &[v as u32]);
-        out.push(Out { nodes: vec![v as u32], claim, strong });
-        issues.push(Issue::OversizedBuilding { node: v as u32, households: node.households, units: node.units });
+        out.push(Out {
+            nodes: vec![v as u32],
+            claim,
+            strong,
+        });
+        issues.push(Issue::OversizedBuilding {
+            node: v as u32,
+            households: node.households,
+            units: node.units,
+        });
     }
     let mut local = vec![NONE; n];
     for comp in components(graph, &taken) {
-        let h: u64 = comp.iter().map(|&v| u64::from(graph.nodes[v as usize].households)).sum();
+        let h: u64 = comp
+            .iter()
+            .map(|&v| u64::from(graph.nodes[v as usize].households))
+            .sum();
         if h == 0 && min > 0 {
             // Cells without households next to an oversized building join it.
             let mut best: Option<(f64, u32)> = None;
@@ -489,20 +565,39 @@ pub(super) fn run(graph: &Graph, params: &Params, warm: Option<&WarmStart>) -> S
         }
         if h < min {
             let (claim, strong) = main_claim(graph, wdr, &comp);
-            issues.push(Issue::SmallComponent { nodes: comp.clone(), households: h });
-            out.push(Out { nodes: comp, claim, strong });
+            issues.push(Issue::SmallComponent {
+                nodes: comp.clone(),
+                households: h,
+            });
+            out.push(Out {
+                nodes: comp,
+                claim,
+                strong,
+            });
             continue;
         }
         let (grids, infeasible) = solve_part(graph, &comp, &eff, params, wdr, &mut local);
         if infeasible {
-            issues.push(Issue::InfeasibleComponent { nodes: comp.clone(), households: h });
+            issues.push(Issue::InfeasibleComponent {
+                nodes: comp.clone(),
+                households: h,
+            });
         }
         out.extend(grids);
     }
     let assignment = labels(graph, wdr, &out);
-    let k = assignment.iter().map(|&a| a as usize + 1).max().unwrap_or(0);
+    let k = assignment
+        .iter()
+        .map(|&a| a as usize + 1)
+        .max()
+        .unwrap_or(0);
     let grids = grid_stats(graph, &eff, &assignment, k);
     issues.extend(grid_issues(graph, &assignment, &grids, min, max));
     let households_moved = warm.map_or(0, |w| households_moved(graph, w, &assignment));
-    Solution { assignment, grids, issues, households_moved }
+    Solution {
+        assignment,
+        grids,
+        issues,
+        households_moved,
+    }
 }

@@ -128,7 +128,10 @@ impl Local {
 
     #[inline]
     fn adj(&self, i: u32) -> (&[u32], &[f64]) {
-        let (a, b) = (self.off[i as usize] as usize, self.off[i as usize + 1] as usize);
+        let (a, b) = (
+            self.off[i as usize] as usize,
+            self.off[i as usize + 1] as usize,
+        );
         (&self.nbr[a..b], &self.len[a..b])
     }
 }
@@ -262,7 +265,16 @@ impl<'c> Ctx<'c> {
         } else {
             1.0
         };
-        let mut ctx = Ctx { cfg, goal, tot, m: l.m(), lref, star: 0.0, windows: [None, None], uneven: false };
+        let mut ctx = Ctx {
+            cfg,
+            goal,
+            tot,
+            m: l.m(),
+            lref,
+            star: 0.0,
+            windows: [None, None],
+            uneven: false,
+        };
         if let Goal::Cut { k } = goal {
             ctx.star = ctx.slack(tot.w, k);
             let (min, max) = (cfg.min, cfg.max);
@@ -278,8 +290,13 @@ impl<'c> Ctx<'c> {
                 let lo = (u64::from(k1) * min).max(tot.w.saturating_sub(u64::from(k2) * max));
                 let hi = (u64::from(k1) * max).min(tot.w.saturating_sub(u64::from(k2) * min));
                 if tot.w >= u64::from(k2) * min && lo <= hi {
-                    ctx.windows[slot] =
-                        Some(Window { k1, lo, hi, inv1: 1.0 / f64::from(k1), inv2: 1.0 / f64::from(k2) });
+                    ctx.windows[slot] = Some(Window {
+                        k1,
+                        lo,
+                        hi,
+                        inv1: 1.0 / f64::from(k1),
+                        inv2: 1.0 / f64::from(k2),
+                    });
                 }
             }
         }
@@ -294,9 +311,9 @@ impl<'c> Ctx<'c> {
         let c2 = (self.m - c1) as i64;
         let mut lo = 1i64.max(k - c2).max(ceil_div(w1, max) as i64);
         let mut hi = (k - 1).min(c1 as i64).min(k - ceil_div(w2, max) as i64);
-        if min > 0 {
-            hi = hi.min((w1 / min) as i64);
-            lo = lo.max(k - (w2 / min) as i64);
+        if let (Some(a), Some(b)) = (w1.checked_div(min), w2.checked_div(min)) {
+            hi = hi.min(a as i64);
+            lo = lo.max(k - b as i64);
         }
         (lo, hi)
     }
@@ -342,7 +359,11 @@ impl<'c> Ctx<'c> {
                 let w1 = acc.w;
                 let mut best: Option<(f64, u32)> = None;
                 for win in self.windows.iter().flatten() {
-                    if w1 < win.lo || w1 > win.hi || c1 < win.k1 as usize || self.m - c1 < (k - win.k1) as usize {
+                    if w1 < win.lo
+                        || w1 > win.hi
+                        || c1 < win.k1 as usize
+                        || self.m - c1 < (k - win.k1) as usize
+                    {
                         continue;
                     }
                     let s = GAMMA * self.slack_pen_w(win, w1);
@@ -538,7 +559,9 @@ fn realize(l: &Local, side: &mut [u8], ctx: &Ctx) -> Option<Split> {
         for s in [0u8, 1] {
             side.copy_from_slice(&orig);
             keep_main(l, side, s, &mut comp, &mut stack);
-            if pieces(l, side, 1 - s, &mut comp, &mut stack) == 1 && pieces(l, side, s, &mut comp, &mut stack) == 1 {
+            if pieces(l, side, 1 - s, &mut comp, &mut stack) == 1
+                && pieces(l, side, s, &mut comp, &mut stack) == 1
+            {
                 ok = true;
                 break;
             }
@@ -562,7 +585,12 @@ fn make_split(l: &Local, side: &[u8], k1: u32, flip: bool, ctx: &Ctx) -> Split {
         }
     }
     match ctx.goal {
-        Goal::Cut { k } => Split { a, b, k1, k2: k - k1 },
+        Goal::Cut { k } => Split {
+            a,
+            b,
+            k1,
+            k2: k - k1,
+        },
         Goal::Pair { .. } => Split { a, b, k1: 1, k2: 1 },
     }
 }
@@ -578,7 +606,12 @@ fn sort_key(f: f64) -> u64 {
 }
 
 /// Orders of `set` along `angles` directions spread over 180° from a random start.
-pub(super) fn line_orders(part: &Part, rng: &mut ChaCha8Rng, set: &[u32], angles: usize) -> Vec<Vec<u32>> {
+pub(super) fn line_orders(
+    part: &Part,
+    rng: &mut ChaCha8Rng,
+    set: &[u32],
+    angles: usize,
+) -> Vec<Vec<u32>> {
     let g = part.g;
     let base = rng.gen::<f64>() * std::f64::consts::PI / angles as f64;
     let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(set.len());
@@ -587,7 +620,10 @@ pub(super) fn line_orders(part: &Part, rng: &mut ChaCha8Rng, set: &[u32], angles
             let th = base + j as f64 * std::f64::consts::PI / angles as f64;
             let (c, s) = (th.cos(), th.sin());
             keyed.clear();
-            keyed.extend(set.iter().map(|&v| (sort_key(g.x[v as usize] * c + g.y[v as usize] * s), v)));
+            keyed.extend(
+                set.iter()
+                    .map(|&v| (sort_key(g.x[v as usize] * c + g.y[v as usize] * s), v)),
+            );
             keyed.sort_unstable();
             keyed.iter().map(|p| p.1).collect()
         })
@@ -614,7 +650,10 @@ fn pair_orders(part: &mut Part, rng: &mut ChaCha8Rng, set: &[u32]) -> Vec<Vec<u3
         .iter()
         .map(|r| {
             keyed.clear();
-            keyed.extend(set.iter().map(|&v| (u64::from(r[v as usize]) << 32) | u64::from(v)));
+            keyed.extend(
+                set.iter()
+                    .map(|&v| (u64::from(r[v as usize]) << 32) | u64::from(v)),
+            );
             keyed.sort_unstable();
             keyed.iter().map(|&k| k as u32).collect()
         })
@@ -622,7 +661,11 @@ fn pair_orders(part: &mut Part, rng: &mut ChaCha8Rng, set: &[u32]) -> Vec<Vec<u3
 }
 
 /// The orders of the two sides of `split`, taken from the orders of their union.
-pub(super) fn split_orders(part: &mut Part, orders: &[Vec<u32>], split: &Split) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+pub(super) fn split_orders(
+    part: &mut Part,
+    orders: &[Vec<u32>],
+    split: &Split,
+) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
     for &v in &split.a {
         part.uid[v as usize] = 0;
     }
@@ -802,7 +845,12 @@ fn random_tree(l: &Local, rng: &mut ChaCha8Rng) -> Tree {
             cnt[p as usize] += cnt[x as usize];
         }
     }
-    Tree { pre, parent, tin, cnt }
+    Tree {
+        pre,
+        parent,
+        tin,
+        cnt,
+    }
 }
 
 /// Subtree sums of a tree; with `exact`, internal length and cut too (walks up to the
@@ -815,7 +863,8 @@ fn subtree_accs(l: &Local, t: &Tree, exact: bool) -> Vec<Acc> {
     }
     if exact {
         let anc = |x: u32, y: u32| {
-            t.tin[x as usize] <= t.tin[y as usize] && t.tin[y as usize] < t.tin[x as usize] + t.cnt[x as usize]
+            t.tin[x as usize] <= t.tin[y as usize]
+                && t.tin[y as usize] < t.tin[x as usize] + t.cnt[x as usize]
         };
         for i in 0..m {
             let (nb, ln) = l.adj(i as u32);
@@ -863,11 +912,11 @@ fn by_trees(l: &Local, rng: &mut ChaCha8Rng, ctx: &mut Ctx) -> Option<Split> {
         let t = random_tree(l, rng);
         let accs = subtree_accs(l, &t, exact);
         let mut best: Option<(f64, usize, u32, bool)> = None;
-        for x in 1..l.m() {
+        for (x, acc) in accs.iter().enumerate() {
             if t.parent[x] == NONE {
                 continue;
             }
-            if let Some((s, k1, flip)) = ctx.eval(&accs[x], t.cnt[x] as usize) {
+            if let Some((s, k1, flip)) = ctx.eval(acc, t.cnt[x] as usize) {
                 if best.is_none_or(|b| s < b.0) {
                     best = Some((s, x, k1, flip));
                 }
@@ -881,7 +930,10 @@ fn by_trees(l: &Local, rng: &mut ChaCha8Rng, ctx: &mut Ctx) -> Option<Split> {
 }
 
 fn local_orders(part: &Part, orders: &[Vec<u32>]) -> Vec<Vec<u32>> {
-    orders.iter().map(|o| o.iter().map(|&v| part.uid[v as usize]).collect()).collect()
+    orders
+        .iter()
+        .map(|o| o.iter().map(|&v| part.uid[v as usize]).collect())
+        .collect()
 }
 
 /// Splits `set` (connected, to become `k ≥ 2` grids) into two connected sides whose
@@ -913,7 +965,12 @@ pub(super) fn bisect(
 
 /// Splits `set` into two connected sides with grid counts that leave the fewest
 /// households outside the bounds (for sets where no cut fits).
-pub(super) fn bisect_best_effort(part: &mut Part, rng: &mut ChaCha8Rng, set: &[u32], k: u32) -> Option<Split> {
+pub(super) fn bisect_best_effort(
+    part: &mut Part,
+    rng: &mut ChaCha8Rng,
+    set: &[u32],
+    k: u32,
+) -> Option<Split> {
     if set.len() < 2 || k < 2 {
         return None;
     }
@@ -928,11 +985,11 @@ pub(super) fn bisect_best_effort(part: &mut Part, rng: &mut ChaCha8Rng, set: &[u
         let t = random_tree(&l, rng);
         let accs = subtree_accs(&l, &t, false);
         let mut tb: Option<(f64, usize, u32)> = None;
-        for x in 1..set.len() {
+        for (x, acc) in accs.iter().enumerate() {
             if t.parent[x] == NONE {
                 continue;
             }
-            if let Some((s, k1)) = ctx.effort(k, accs[x].w, t.cnt[x] as usize) {
+            if let Some((s, k1)) = ctx.effort(k, acc.w, t.cnt[x] as usize) {
                 if tb.is_none_or(|b| s < b.0) {
                     tb = Some((s, x, k1));
                 }

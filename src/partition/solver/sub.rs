@@ -34,7 +34,11 @@ pub(super) fn effective_perimeters(graph: &Graph) -> Vec<f64> {
         .zip(&graph.adjacency)
         .map(|(node, adj)| {
             let shared: f64 = adj.iter().map(|&(_, l)| l).sum();
-            let p = if node.perimeter_m.is_finite() { node.perimeter_m } else { 0.0 };
+            let p = if node.perimeter_m.is_finite() {
+                node.perimeter_m
+            } else {
+                0.0
+            };
             p.max(shared)
         })
         .collect()

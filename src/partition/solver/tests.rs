@@ -14,7 +14,11 @@ use super::{solve, Issue, Mode, Params, Solution, WarmStart};
 /// wall time since the first call.
 fn cpu_ms() -> f64 {
     if let Ok(s) = std::fs::read_to_string("/proc/thread-self/schedstat") {
-        if let Some(ns) = s.split_whitespace().next().and_then(|t| t.parse::<f64>().ok()) {
+        if let Some(ns) = s
+            .split_whitespace()
+            .next()
+            .and_then(|t| t.parse::<f64>().ok())
+        {
             return ns / 1e6;
         }
     }
@@ -46,7 +50,9 @@ struct Report {
 }
 
 fn contiguous(g: &Graph, sol: &Solution, label: u32) -> bool {
-    let nodes: Vec<usize> = (0..g.len()).filter(|&v| sol.assignment[v] == label).collect();
+    let nodes: Vec<usize> = (0..g.len())
+        .filter(|&v| sol.assignment[v] == label)
+        .collect();
     let mut seen = vec![false; g.len()];
     let mut stack = vec![nodes[0]];
     seen[nodes[0]] = true;
@@ -77,22 +83,36 @@ fn check(g: &Graph, p: &Params, sol: &Solution) -> Report {
         cnt[a] += 1;
     }
     let (min, max) = (u64::from(p.min), u64::from(p.max));
-    let mut rep = Report { grids: k, ..Report::default() };
+    let mut rep = Report {
+        grids: k,
+        ..Report::default()
+    };
     for a in 0..k {
         assert!(cnt[a] > 0, "label {a} unused: labels must be dense");
         assert_eq!(sol.grids[a].households, hh[a]);
         assert_eq!(sol.grids[a].nodes, cnt[a]);
         rep.mean_pp += sol.grids[a].polsby_popper / k as f64;
         let oob = hh[a] < min || hh[a] > max;
-        let reported = sol.issues.contains(&Issue::OutOfBounds { grid: a as u32, households: hh[a] });
-        assert_eq!(oob, reported, "grid {a} ({} households) out of bounds must be reported, and only then", hh[a]);
+        let reported = sol.issues.contains(&Issue::OutOfBounds {
+            grid: a as u32,
+            households: hh[a],
+        });
+        assert_eq!(
+            oob, reported,
+            "grid {a} ({} households) out of bounds must be reported, and only then",
+            hh[a]
+        );
         if oob {
             rep.out_of_bounds += 1;
-            let members: Vec<u32> = (0..n as u32).filter(|&v| sol.assignment[v as usize] == a as u32).collect();
+            let members: Vec<u32> = (0..n as u32)
+                .filter(|&v| sol.assignment[v as usize] == a as u32)
+                .collect();
             let explained = sol.issues.iter().any(|i| match i {
                 Issue::OversizedBuilding { node, .. } => members.contains(node),
                 Issue::SmallComponent { nodes, .. } => nodes.iter().all(|v| members.contains(v)),
-                Issue::InfeasibleComponent { nodes, .. } => members.iter().all(|v| nodes.contains(v)),
+                Issue::InfeasibleComponent { nodes, .. } => {
+                    members.iter().all(|v| nodes.contains(v))
+                }
                 _ => false,
             });
             if !explained {
@@ -100,10 +120,18 @@ fn check(g: &Graph, p: &Params, sol: &Solution) -> Report {
             }
         }
         let cont = contiguous(g, sol, a as u32);
-        assert_eq!(!cont, sol.issues.contains(&Issue::NotContiguous { grid: a as u32 }), "grid {a} contiguity");
+        assert_eq!(
+            !cont,
+            sol.issues
+                .contains(&Issue::NotContiguous { grid: a as u32 }),
+            "grid {a} contiguity"
+        );
     }
     for i in &sol.issues {
-        if let Issue::OversizedBuilding { node, households, .. } = i {
+        if let Issue::OversizedBuilding {
+            node, households, ..
+        } = i
+        {
             assert_eq!(*households, g.nodes[*node as usize].households);
             assert!(u64::from(*households) > max);
         }
@@ -123,26 +151,41 @@ fn instance(seed: u64, n: usize) -> (Graph, Mix, &'static str) {
     match rng.gen_range(0..5) {
         0 => (lattice(&mut rng, side, side, 0.0, mix), mix, "lattice4"),
         1 => (lattice(&mut rng, side, side, 1.0, mix), mix, "lattice8"),
-        2 => (lattice(&mut rng, side + 3, side.saturating_sub(3).max(2), 0.4, mix), mix, "lattice+diag"),
+        2 => (
+            lattice(&mut rng, side + 3, side.saturating_sub(3).max(2), 0.4, mix),
+            mix,
+            "lattice+diag",
+        ),
         3 => (voronoi(&mut rng, n, Shape::default(), mix), mix, "voronoi"),
         _ => {
-            let shape = Shape { lake: rng.gen(), river: rng.gen(), island: rng.gen() };
+            let shape = Shape {
+                lake: rng.gen(),
+                river: rng.gen(),
+                island: rng.gen(),
+            };
             (voronoi(&mut rng, n, shape, mix), mix, "voronoi+shape")
         }
     }
 }
 
 fn params(mode: Mode, seed: u64) -> Params {
-    Params { min: 300, max: 600, mode, seed }
+    Params {
+        min: 300,
+        max: 600,
+        mode,
+        seed,
+    }
 }
-
 
 fn total(g: &Graph) -> u64 {
     g.nodes.iter().map(|x| u64::from(x.households)).sum()
 }
 
 fn warm_of(sol: &Solution) -> WarmStart {
-    WarmStart { assignment: sol.assignment.iter().map(|&a| Some(a)).collect(), ..WarmStart::default() }
+    WarmStart {
+        assignment: sol.assignment.iter().map(|&a| Some(a)).collect(),
+        ..WarmStart::default()
+    }
 }
 
 /// 220 random instances of 40–700 nodes, random mode and bounds: every invariant holds,
@@ -168,15 +211,26 @@ fn random_instances_meet_the_invariants() {
             1 => (500, 1000),
             _ => (300, 600),
         };
-        let p = Params { min, max, mode, seed };
+        let p = Params {
+            min,
+            max,
+            mode,
+            seed,
+        };
         let sol = solve(&g, &p, None);
         let r = check(&g, &p, &sol);
         assert!(
-            !sol.issues.iter().any(|i| matches!(i, Issue::NotContiguous { .. })),
+            !sol.issues
+                .iter()
+                .any(|i| matches!(i, Issue::NotContiguous { .. })),
             "seed {seed} ({kind}, {mode:?}): a grid is not contiguous"
         );
         if r.unexplained > 0 {
-            println!("seed {seed} ({kind}, n={}, {mode:?}, {min}-{max}): {} unexplained", g.len(), r.unexplained);
+            println!(
+                "seed {seed} ({kind}, n={}, {mode:?}, {min}-{max}): {} unexplained",
+                g.len(),
+                r.unexplained
+            );
         }
         unexplained += r.unexplained;
         oob += r.out_of_bounds;
@@ -202,7 +256,10 @@ fn deterministic_for_a_seed() {
             differ += 1;
         }
     }
-    assert!(differ >= 10, "other seeds gave other plans only {differ} times of 20");
+    assert!(
+        differ >= 10,
+        "other seeds gave other plans only {differ} times of 20"
+    );
 }
 
 /// As many grids as possible ≥ target size ≥ as few as possible.
@@ -212,7 +269,10 @@ fn modes_are_ordered() {
         let (g, _, kind) = instance(seed + 2000, 300 + (seed as usize * 37) % 500);
         let k = |mode| solve(&g, &params(mode, seed), None).grids.len();
         let (most, target, fewest) = (k(Mode::Most), k(Mode::Target(450)), k(Mode::Fewest));
-        assert!(most >= target && target >= fewest, "seed {seed} ({kind}): most {most}, target {target}, fewest {fewest}");
+        assert!(
+            most >= target && target >= fewest,
+            "seed {seed} ({kind}): most {most}, target {target}, fewest {fewest}"
+        );
     }
 }
 
@@ -228,11 +288,24 @@ fn oversized_building_is_its_own_grid() {
         let p = params(Mode::Target(450), seed);
         let sol = solve(&g, &p, None);
         check(&g, &p, &sol);
-        assert!(sol.issues.contains(&Issue::OversizedBuilding { node: big as u32, households: 950, units: Some(12) }));
+        assert!(sol.issues.contains(&Issue::OversizedBuilding {
+            node: big as u32,
+            households: 950,
+            units: Some(12)
+        }));
         let a = sol.assignment[big];
-        let others: u32 = (0..g.len()).filter(|&v| v != big && sol.assignment[v] == a).map(|v| g.nodes[v].households).sum();
-        assert_eq!(others, 0, "only cells without households may join an oversized building");
-        assert!(sol.issues.contains(&Issue::OutOfBounds { grid: a, households: 950 }));
+        let others: u32 = (0..g.len())
+            .filter(|&v| v != big && sol.assignment[v] == a)
+            .map(|v| g.nodes[v].households)
+            .sum();
+        assert_eq!(
+            others, 0,
+            "only cells without households may join an oversized building"
+        );
+        assert!(sol.issues.contains(&Issue::OutOfBounds {
+            grid: a,
+            households: 950
+        }));
     }
 }
 
@@ -242,10 +315,25 @@ fn oversized_building_is_its_own_grid() {
 fn small_components_are_reported() {
     for seed in 0..20u64 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut g = voronoi(&mut rng, 500, Shape { island: true, ..Shape::default() }, Mix::CITY);
+        let mut g = voronoi(
+            &mut rng,
+            500,
+            Shape {
+                island: true,
+                ..Shape::default()
+            },
+            Mix::CITY,
+        );
         // The island (and any cell the cut leaves alone): components of fewer than 30 cells.
-        let islands: Vec<Vec<u32>> = g.components().into_iter().filter(|c| c.len() < 30).collect();
-        assert!(!islands.is_empty(), "seed {seed}: the generator makes an island");
+        let islands: Vec<Vec<u32>> = g
+            .components()
+            .into_iter()
+            .filter(|c| c.len() < 30)
+            .collect();
+        assert!(
+            !islands.is_empty(),
+            "seed {seed}: the generator makes an island"
+        );
         for &v in islands.iter().flatten() {
             g.nodes[v as usize].households = 5;
         }
@@ -260,15 +348,27 @@ fn small_components_are_reported() {
         let small: Vec<&Vec<u32>> = sol
             .issues
             .iter()
-            .filter_map(|i| if let Issue::SmallComponent { nodes, .. } = i { Some(nodes) } else { None })
+            .filter_map(|i| {
+                if let Issue::SmallComponent { nodes, .. } = i {
+                    Some(nodes)
+                } else {
+                    None
+                }
+            })
             .collect();
         for island in &islands {
-            assert!(small.contains(&island), "seed {seed}: island {island:?} not reported");
+            assert!(
+                small.contains(&island),
+                "seed {seed}: island {island:?} not reported"
+            );
             let a = sol.assignment[island[0] as usize];
             assert!(island.iter().all(|&v| sol.assignment[v as usize] == a));
             assert_eq!(sol.grids[a as usize].nodes as usize, island.len());
         }
-        assert!(small.iter().any(|c| c == &&vec![lonely]), "seed {seed}: the lonely cell");
+        assert!(
+            small.iter().any(|c| c == &&vec![lonely]),
+            "seed {seed}: the lonely cell"
+        );
     }
 }
 
@@ -281,18 +381,37 @@ fn infeasible_component_is_reported() {
         n.households = 50;
     }
     // 750 households with grids of 400–600: one grid is too big, two are too small.
-    let p = Params { min: 400, max: 600, mode: Mode::Target(450), seed: 1 };
+    let p = Params {
+        min: 400,
+        max: 600,
+        mode: Mode::Target(450),
+        seed: 1,
+    };
     let sol = solve(&g, &p, None);
     check(&g, &p, &sol);
-    assert!(sol.issues.iter().any(|i| matches!(i, Issue::InfeasibleComponent { households: 750, .. })));
-    assert!(sol.issues.iter().any(|i| matches!(i, Issue::OutOfBounds { .. })));
+    assert!(sol.issues.iter().any(|i| matches!(
+        i,
+        Issue::InfeasibleComponent {
+            households: 750,
+            ..
+        }
+    )));
+    assert!(sol
+        .issues
+        .iter()
+        .any(|i| matches!(i, Issue::OutOfBounds { .. })));
 }
 
 /// Cells without households are assigned like any other (to an adjacent grid).
 #[test]
 fn cells_without_households_are_assigned() {
     for seed in 0..10u64 {
-        let mix = Mix { zero: 0.6, small: 0.1, tower: (100, 300), oversized: 0.0 };
+        let mix = Mix {
+            zero: 0.6,
+            small: 0.1,
+            tower: (100, 300),
+            oversized: 0.0,
+        };
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let g = voronoi(&mut rng, 600, Shape::default(), mix);
         let p = params(Mode::Target(450), seed);
@@ -302,7 +421,12 @@ fn cells_without_households_are_assigned() {
         for v in 0..g.len() {
             let a = sol.assignment[v];
             let alone = sol.grids[a as usize].nodes == 1;
-            assert!(alone || g.adjacency[v].iter().any(|&(u, _)| sol.assignment[u as usize] == a));
+            assert!(
+                alone
+                    || g.adjacency[v]
+                        .iter()
+                        .any(|&(u, _)| sol.assignment[u as usize] == a)
+            );
         }
     }
 }
@@ -324,13 +448,23 @@ fn warm_start_after_small_edit_moves_little() {
         let after = solve(&g2, &p, Some(&warm));
         let r = check(&g2, &p, &after);
         assert_eq!(r.unexplained, 0, "seed {seed}");
-        assert!(!after.issues.iter().any(|i| matches!(i, Issue::NotContiguous { .. })));
+        assert!(!after
+            .issues
+            .iter()
+            .any(|i| matches!(i, Issue::NotContiguous { .. })));
         let fresh = solve(&g2, &params(Mode::Target(450), seed + 1), None);
         let h = total(&g2);
-        assert_eq!(after.households_moved, households_moved(&g2, &warm, &after.assignment));
+        assert_eq!(
+            after.households_moved,
+            households_moved(&g2, &warm, &after.assignment)
+        );
         let share = after.households_moved as f64 / h as f64;
         worst = worst.max(share);
-        assert!(share < 0.02, "seed {seed} ({kind}, n={n}): {:.2}% moved", share * 100.0);
+        assert!(
+            share < 0.02,
+            "seed {seed} ({kind}, n={n}): {:.2}% moved",
+            share * 100.0
+        );
         moved_warm += after.households_moved;
         moved_fresh += households_moved(&g2, &warm, &fresh.assignment);
         hh += h;
@@ -368,22 +502,31 @@ fn pins_are_respected() {
         let k = sol.grids.len() as u32;
         let pinned_grids: Vec<u32> = (0..2.min(k)).map(|_| rng.gen_range(0..k)).collect();
         let pinned_nodes: Vec<bool> = (0..g.len()).map(|_| rng.gen::<f64>() < 0.02).collect();
-        let warm = WarmStart { pinned_grids: pinned_grids.clone(), pinned_nodes: pinned_nodes.clone(), ..warm_of(&sol) };
+        let warm = WarmStart {
+            pinned_grids: pinned_grids.clone(),
+            pinned_nodes: pinned_nodes.clone(),
+            ..warm_of(&sol)
+        };
         let after = solve(&g2, &p, Some(&warm));
         check(&g2, &p, &after);
         let k2 = after.grids.len() as u32;
         for &pg in &pinned_grids {
             let before: Vec<usize> = (0..g.len()).filter(|&v| sol.assignment[v] == pg).collect();
             let label = after.assignment[before[0]];
-            let now: Vec<usize> = (0..g.len()).filter(|&v| after.assignment[v] == label).collect();
+            let now: Vec<usize> = (0..g.len())
+                .filter(|&v| after.assignment[v] == label)
+                .collect();
             assert_eq!(before, now, "seed {seed}: pinned grid {pg} changed");
             if pg < k2 {
                 assert_eq!(label, pg, "seed {seed}: pinned grid {pg} relabelled");
             }
         }
-        for v in 0..g.len() {
-            if pinned_nodes[v] && sol.assignment[v] < k2 {
-                assert_eq!(after.assignment[v], sol.assignment[v], "seed {seed}: pinned node {v} moved");
+        for (v, &pinned) in pinned_nodes.iter().enumerate() {
+            if pinned && sol.assignment[v] < k2 {
+                assert_eq!(
+                    after.assignment[v], sol.assignment[v],
+                    "seed {seed}: pinned node {v} moved"
+                );
             }
         }
     }
@@ -400,26 +543,61 @@ fn odd_inputs() {
     let sol = solve(&g, &Params::default(), None);
     check(&g, &Params::default(), &sol);
     assert_eq!(sol.grids.len(), 1);
-    let zero = Mix { zero: 1.0, small: 0.0, tower: (1, 1), oversized: 0.0 };
+    let zero = Mix {
+        zero: 1.0,
+        small: 0.0,
+        tower: (1, 1),
+        oversized: 0.0,
+    };
     let g = lattice(&mut rng, 6, 6, 0.0, zero);
     let sol = solve(&g, &Params::default(), None);
     check(&g, &Params::default(), &sol);
     assert_eq!(sol.grids.len(), 1);
     let g = voronoi(&mut rng, 300, Shape::default(), Mix::CITY);
     for p in [
-        Params { min: 0, max: 600, mode: Mode::Most, seed: 1 },
-        Params { min: 0, max: 600, mode: Mode::Target(0), seed: 1 },
-        Params { min: 600, max: 300, mode: Mode::Fewest, seed: 1 },
-        Params { min: 300, max: 0, mode: Mode::Target(450), seed: 1 },
+        Params {
+            min: 0,
+            max: 600,
+            mode: Mode::Most,
+            seed: 1,
+        },
+        Params {
+            min: 0,
+            max: 600,
+            mode: Mode::Target(0),
+            seed: 1,
+        },
+        Params {
+            min: 600,
+            max: 300,
+            mode: Mode::Fewest,
+            seed: 1,
+        },
+        Params {
+            min: 300,
+            max: 0,
+            mode: Mode::Target(450),
+            seed: 1,
+        },
     ] {
         let sol = solve(&g, &p, None);
         check(&g, &p, &sol);
-        assert!(!sol.issues.iter().any(|i| matches!(i, Issue::NotContiguous { .. })), "{p:?}");
+        assert!(
+            !sol.issues
+                .iter()
+                .any(|i| matches!(i, Issue::NotContiguous { .. })),
+            "{p:?}"
+        );
     }
     let p = params(Mode::Target(450), 3);
     let sol = solve(&g, &p, None);
     let warm = WarmStart {
-        assignment: sol.assignment.iter().take(250).map(|&a| Some(a * 10 + 7)).collect(),
+        assignment: sol
+            .assignment
+            .iter()
+            .take(250)
+            .map(|&a| Some(a * 10 + 7))
+            .collect(),
         pinned_nodes: vec![true; 3],
         pinned_grids: vec![9999],
     };
@@ -436,7 +614,10 @@ fn households_moved_counts_through_the_best_match() {
     for (v, h) in [10, 20, 30, 40].into_iter().enumerate() {
         g.nodes[v].households = h;
     }
-    let warm = WarmStart { assignment: vec![Some(5), Some(5), Some(6), None], ..WarmStart::default() };
+    let warm = WarmStart {
+        assignment: vec![Some(5), Some(5), Some(6), None],
+        ..WarmStart::default()
+    };
     // Warm grid 5 (10 + 20) now lies in grids 0 and 1: its match is grid 1 (20), so the
     // node with 10 moved; warm grid 6 matches grid 1; the new node does not count.
     assert_eq!(households_moved(&g, &warm, &[0, 1, 1, 0]), 10);
@@ -450,7 +631,9 @@ fn grid_stats_agree_with_cells() {
     let p = params(Mode::Target(450), 1);
     let sol = solve(&g, &p, None);
     for (a, s) in sol.grids.iter().enumerate() {
-        let nodes: Vec<usize> = (0..g.len()).filter(|&v| sol.assignment[v] == a as u32).collect();
+        let nodes: Vec<usize> = (0..g.len())
+            .filter(|&v| sol.assignment[v] == a as u32)
+            .collect();
         let area: f64 = nodes.iter().map(|&v| g.nodes[v].area_m2).sum();
         let mut per: f64 = nodes.iter().map(|&v| g.nodes[v].perimeter_m).sum();
         for &v in &nodes {
@@ -471,7 +654,11 @@ fn grid_stats_agree_with_cells() {
 #[test]
 fn timings() {
     for n in [500, 2000, 10000] {
-        for (name, mix) in [("city", Mix::CITY), ("towers", Mix::TOWERS), ("village", Mix::VILLAGE)] {
+        for (name, mix) in [
+            ("city", Mix::CITY),
+            ("towers", Mix::TOWERS),
+            ("village", Mix::VILLAGE),
+        ] {
             let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
             let g = voronoi(&mut rng, n, Shape::default(), mix);
             let p = params(Mode::Target(450), 1);
@@ -495,7 +682,12 @@ fn timings() {
 #[test]
 #[ignore]
 fn explore() {
-    for (n, mix) in [(2000, Mix::CITY), (2000, Mix::TOWERS), (2000, Mix::VILLAGE), (10000, Mix::CITY)] {
+    for (n, mix) in [
+        (2000, Mix::CITY),
+        (2000, Mix::TOWERS),
+        (2000, Mix::VILLAGE),
+        (10000, Mix::CITY),
+    ] {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let g = voronoi(&mut rng, n, Shape::default(), mix);
         for mode in [Mode::Target(450), Mode::Most, Mode::Fewest] {
@@ -540,7 +732,9 @@ fn quality() {
 #[test]
 #[ignore]
 fn dump_instances() {
-    let Ok(dir) = std::env::var("WG_DUMP") else { return };
+    let Ok(dir) = std::env::var("WG_DUMP") else {
+        return;
+    };
     for seed in 0..6u64 {
         let mix = [Mix::CITY, Mix::TOWERS, Mix::VILLAGE][seed as usize % 3];
         let mut rng = ChaCha8Rng::seed_from_u64(100 + seed);
@@ -550,62 +744,15 @@ fn dump_instances() {
         let mut s = String::new();
         s.push_str(&format!("{} {}\n", g.len(), sol.grids.len()));
         for (v, nd) in g.nodes.iter().enumerate() {
-            s.push_str(&format!("{} {} {} {}", nd.households, nd.area_m2, nd.perimeter_m, sol.assignment[v]));
+            s.push_str(&format!(
+                "{} {} {} {}",
+                nd.households, nd.area_m2, nd.perimeter_m, sol.assignment[v]
+            ));
             for &(u, l) in &g.adjacency[v] {
                 s.push_str(&format!(" {u}:{l}"));
             }
             s.push('\n');
         }
         std::fs::write(format!("{dir}/g{seed}.txt"), s).expect("write");
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_seed() {
-    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-    let n = rng.gen_range(40..700);
-    let (g, _, kind) = instance(seed, n);
-    let mode = match rng.gen_range(0..5) {
-        0 => Mode::Most,
-        1 => Mode::Fewest,
-        2 => Mode::Target(rng.gen_range(320..580)),
-        _ => Mode::Target(450),
-    };
-    let (min, max) = match rng.gen_range(0..6) {
-        0 => (100, 250),
-        1 => (500, 1000),
-        _ => (300, 600),
-    };
-    let p = Params { min, max, mode, seed };
-    let sol = solve(&g, &p, None);
-    println!("{kind} n={} {p:?}", g.len());
-    for i in &sol.issues {
-        match i {
-            Issue::OutOfBounds { grid, households } => {
-                let nodes: Vec<u32> = (0..g.len() as u32).filter(|&v| sol.assignment[v as usize] == *grid).collect();
-                let explained = sol.issues.iter().any(|i| match i {
-                    Issue::OversizedBuilding { node, .. } => nodes.contains(node),
-                    Issue::SmallComponent { nodes: c, .. } => c.iter().all(|v| nodes.contains(v)),
-                    Issue::InfeasibleComponent { nodes: c, .. } => nodes.iter().all(|v| c.contains(v)),
-                    _ => false,
-                });
-                if explained {
-                    continue;
-                }
-                let hs: Vec<u32> = nodes.iter().map(|&v| g.nodes[v as usize].households).collect();
-                let mut nb: Vec<(u32, u64)> = nodes
-                    .iter()
-                    .flat_map(|&v| g.adjacency[v as usize].iter().map(|e| sol.assignment[e.0 as usize]))
-                    .filter(|&a| a != *grid)
-                    .map(|a| (a, sol.grids[a as usize].households))
-                    .collect();
-                nb.sort();
-                nb.dedup();
-                println!("OOB grid {grid} hh {households} nodes {hs:?} neighbours {nb:?}");
-            }
-            _ => {}
-        }
     }
 }

@@ -35,14 +35,21 @@ impl WarmData {
         let id: Vec<u32> = (0..n)
             .map(|v| label(v).map_or(NONE, |l| raw.binary_search(&l).map_or(NONE, |i| i as u32)))
             .collect();
-        let fixed = (0..n).map(|v| id[v] != NONE && w.pinned_nodes.get(v).copied().unwrap_or(false)).collect();
+        let fixed = (0..n)
+            .map(|v| id[v] != NONE && w.pinned_nodes.get(v).copied().unwrap_or(false))
+            .collect();
         let mut pinned = vec![false; raw.len()];
         for l in &w.pinned_grids {
             if let Ok(i) = raw.binary_search(l) {
                 pinned[i] = true;
             }
         }
-        WarmData { id, raw, fixed, pinned }
+        WarmData {
+            id,
+            raw,
+            fixed,
+            pinned,
+        }
     }
 
     /// Whether node `v` belongs to a pinned grid.
@@ -155,7 +162,15 @@ pub(super) fn init(part: &mut Part) -> bool {
             i += 1;
         }
     }
-    let mut lab: Vec<u32> = (0..n).map(|v| if piece[v] == NONE { NONE } else { grid_of_piece[piece[v] as usize] }).collect();
+    let mut lab: Vec<u32> = (0..n)
+        .map(|v| {
+            if piece[v] == NONE {
+                NONE
+            } else {
+                grid_of_piece[piece[v] as usize]
+            }
+        })
+        .collect();
     // Orphan pieces heavy enough to be grids of their own.
     let mut seen = vec![false; n];
     for s in 0..n {
@@ -203,7 +218,13 @@ pub(super) fn init(part: &mut Part) -> bool {
                     None => acc.push((b, l)),
                 }
             }
-            let best = acc.iter().copied().reduce(|x, y| if y.1 > x.1 || (y.1 == x.1 && y.0 < x.0) { y } else { x });
+            let best = acc.iter().copied().reduce(|x, y| {
+                if y.1 > x.1 || (y.1 == x.1 && y.0 < x.0) {
+                    y
+                } else {
+                    x
+                }
+            });
             if let Some((b, _)) = best {
                 layer.push((v, b));
             }

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Balancing benchmark: wangge's solver against spopt's max-p heuristic (MaxPHeuristic) and
+# METIS (pymetis), on the same adjacency graphs, in one run that prints every figure.
+#
+# Instances (each tessellated once with the real tessellate(); every method gets that graph):
+#   * the Wudaokou compounds (shared/data/beijing-wudaokou-2017/wudaokou.osm, read with
+#     read_osm and prepared by the importer, households estimated as an import does), and
+#     the importer's "unassigned area" of that file as a row of its own;
+#   * the demo street's communities (demo::generate(1));
+#   * synthetic communities of 500, 2,000 and 10,000 buildings (random non-overlapping
+#     rectangles at 116.33 E 39.99 N; towers 40–300, walk-ups 10–40, houses 1–4 and
+#     buildings without households).
+# Methods: wangge solve (Target 450, bounds 300–600); spopt MaxPHeuristic (threshold 300
+# households, seeds 1–5, best by its objective, mean runtime; a single run over 120 s is
+# stopped and the instance reported as skipped); METIS part_graph (k = wangge's grid count,
+# vertex weights households, edge weights shared lengths, contiguous=True).
+# Figures (computed by the Rust bench for every method from the labels): grids, grids
+# outside [300, 600], non-contiguous grids (BFS), mean and minimum Polsby–Popper, runtime;
+# then the stability test (1% of buildings' households changed by ±30%): households moved
+# by a warm wangge re-run, and by fresh wangge, spopt and METIS re-runs. Prints the targets
+# (zero violations when feasible; mean PP wangge ≥ METIS; spopt ÷ wangge time ≥ 1000 at
+# 2,000 buildings; warm re-run < 2% moved). Exits non-zero when wangge leaves a violation
+# on a feasible instance. See the top of benches/partition.rs for the details.
+#
+# Installs what is missing: PROJ (scripts/install-deps.sh), and a Python venv under
+# target/bench-venv with spopt (which brings libpysal, numpy, scipy, pandas) and pymetis
+# from PyPI. Without Python or these packages it says so, and reports the baselines as
+# skipped. Takes about 10 minutes on 2 cores (most of it spopt), plus the first release
+# build. WANGGE_BENCH_QUICK=1 leaves out the 10,000-building instance.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh build
+
+venv=target/bench-venv
+has_baselines() {
+  [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import spopt, libpysal, numpy, scipy, pandas, pymetis' 2>/dev/null
+}
+has_spopt() {
+  [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import spopt, libpysal, numpy, scipy, pandas' 2>/dev/null
+}
+make_venv() {
+  if [ ! -x "$venv/bin/python" ]; then
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's python3 needs python3-venv for ensurepip.
+      rm -rf "$venv"
+      if command -v apt-get >/dev/null 2>&1; then
+        echo "installing python3-venv"
+        sudo=""
+        if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+          $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null || return 1
+      fi
+      python3 -m venv "$venv" || return 1
+    fi
+  fi
+  echo "installing spopt and pymetis into $venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check spopt || return 1
+  # pymetis ships wheels for current CPython; without one METIS is reported as unavailable.
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check pymetis ||
+    echo "WARNING: pymetis could not be installed: METIS will be reported as unavailable" >&2
+}
+unset WANGGE_BENCH_PYTHON WANGGE_BENCH_NO_PYTHON
+if ! command -v python3 >/dev/null 2>&1; then
+  export WANGGE_BENCH_NO_PYTHON="python3 is not installed"
+elif has_baselines || { make_venv && has_spopt; }; then
+  export WANGGE_BENCH_PYTHON="$PWD/$venv/bin/python"
+else
+  export WANGGE_BENCH_NO_PYTHON="spopt could not be installed into $venv"
+fi
+if [ -n "${WANGGE_BENCH_NO_PYTHON:-}" ]; then
+  echo "WARNING: $WANGGE_BENCH_NO_PYTHON: the baselines will be skipped" >&2
+fi
+
+cargo bench --bench partition
