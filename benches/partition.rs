@@ -6,6 +6,8 @@
 //!   (and pymetis for METIS) that runs `benches/partition_baselines.py`; without it the
 //!   baselines are reported as skipped, with `WANGGE_BENCH_NO_PYTHON` as the reason.
 //! * `WANGGE_BENCH_QUICK=1` (optional): leaves out the 10,000-building instance.
+//! * `WANGGE_BENCH_KEEP_GRAPHS=DIR` (optional): writes the graphs given to the baselines
+//!   (JSON) to DIR and keeps them, instead of a temporary directory.
 //!
 //! # Instances
 //!
@@ -95,6 +97,10 @@ const EDIT_SEED: u64 = 20_240_917;
 const SPOPT_SEEDS: u32 = 5;
 /// A single spopt run longer than this is stopped and the instance reported as skipped.
 const SPOPT_RUN_CAP_S: u32 = 120;
+/// All spopt runs together stop after this long (runs not done are reported as such).
+const SPOPT_BUDGET_S: u32 = 450;
+/// spopt runs at a time (one per core; each run is single-threaded Python).
+const SPOPT_WORKERS: u32 = 2;
 /// wangge's runtime: the median of at least this many runs …
 const MIN_REPS: usize = 3;
 /// … repeated until this much time has passed (at most 200 runs).
@@ -622,7 +628,8 @@ struct BaselineInput<'a> {
     /// [i, j, shared length], i < j.
     edges: Vec<(u32, u32, f64)>,
     wangge_labels: &'a [i64],
-    run_spopt: bool,
+    /// spopt runs this instance first (its runtime ratio is a target).
+    ratio_target: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -649,8 +656,6 @@ struct MethodResult {
     best_seed: u32,
     #[serde(default)]
     edited_labels: Vec<i64>,
-    #[serde(default)]
-    edited_time_s: f64,
     #[serde(default)]
     note: String,
 }
@@ -696,6 +701,13 @@ fn run_baselines(
         .arg(SPOPT_SEEDS.to_string())
         .arg("--run-cap")
         .arg(SPOPT_RUN_CAP_S.to_string())
+        .arg("--budget")
+        .arg(SPOPT_BUDGET_S.to_string())
+        .arg("--workers")
+        .arg(SPOPT_WORKERS.to_string())
+        .env("OMP_NUM_THREADS", "1")
+        .env("OPENBLAS_NUM_THREADS", "1")
+        .env("MKL_NUM_THREADS", "1")
         .args(&files)
         .status()
         .map_err(|e| format!("running {python}: {e}"))?;
@@ -937,23 +949,36 @@ fn main() -> ExitCode {
                         })
                         .collect(),
                     wangge_labels: &w.cold.labels,
-                    run_spopt: true,
+                    ratio_target: inst.ratio_target,
                 })
                 .collect();
-            let dir = match tempfile::tempdir() {
+            // The graphs go to a temporary directory, removed at the end, unless
+            // WANGGE_BENCH_KEEP_GRAPHS names a directory to keep them in.
+            let tmp = match tempfile::tempdir() {
                 Ok(d) => d,
                 Err(e) => {
                     eprintln!("error: temporary directory: {e}");
                     return ExitCode::from(2);
                 }
             };
+            let dir = match std::env::var_os("WANGGE_BENCH_KEEP_GRAPHS") {
+                Some(d) => {
+                    let d = PathBuf::from(d);
+                    if let Err(e) = std::fs::create_dir_all(&d) {
+                        eprintln!("error: {}: {e}", d.display());
+                        return ExitCode::from(2);
+                    }
+                    d
+                }
+                None => tmp.path().to_path_buf(),
+            };
             let script = root.join("benches/partition_baselines.py");
             eprintln!(
                 "running the baselines ({}), graphs in {} …",
                 script.display(),
-                dir.path().display()
+                dir.display()
             );
-            match run_baselines(py, &script, dir.path(), &inputs) {
+            match run_baselines(py, &script, &dir, &inputs) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("error: baselines: {e}");
@@ -968,7 +993,7 @@ fn main() -> ExitCode {
 
     // Figures.
     let mut rows = Vec::new();
-    for (((inst, g), w), base) in instances.iter().zip(&unions).zip(&wg).zip(baselines) {
+    for ((g, w), base) in unions.iter().zip(&wg).zip(baselines) {
         let un = unavoidable(g);
         let mut edited_g = g.clone();
         for (n, &h) in edited_g.nodes.iter_mut().zip(&w.edited_hh) {

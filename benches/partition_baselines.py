@@ -106,7 +106,10 @@ def spopt_once(inst, comps, adj, households, seed, cap):
     elapsed = 0.0
     for comp in comps:
         hh = sum(households[v] for v in comp)
-        if len(comp) == 1 or hh < MIN_HOUSEHOLDS:
+        if len(comp) == 1 or hh < 2 * MIN_HOUSEHOLDS:
+            # Fewer than two regions' worth: max-p's answer is the whole component (and
+            # spopt's annealing never ends on a single region: it keeps re-picking areas
+            # that have no other region to move to).
             for v in comp:
                 labels[v] = next_label
             next_label += 1
@@ -152,47 +155,173 @@ def spopt_once(inst, comps, adj, households, seed, cap):
     return labels, p, objective, elapsed
 
 
-def run_spopt(inst, comps, adj, seeds, cap):
+# --- spopt scheduling ------------------------------------------------------------------
+#
+# The spopt runs (seeds 1..N of every instance, then one run on the edited households
+# with the best seed) go to --workers processes, one run per process at a time. The order:
+# the 2,000-building instance first (its runtime ratio is a target), then the largest
+# instance's first seed (which decides whether it is skipped), then the others from the
+# smallest; a re-run after the edit goes first as soon as its instance has all its seeds.
+# A run is stopped after --run-cap seconds, or at the --budget deadline; a stopped run of
+# an instance's first seed skips the instance; runs not started by the deadline are left
+# out and said so.
+
+_WORKER_CACHE = {}
+
+
+def _worker_init():
+    signal.signal(signal.SIGALRM, _alarm)
+    warnings.simplefilter("ignore")
+    # Imports outside the timed runs.
+    import libpysal  # noqa: F401
+    import spopt.region  # noqa: F401
+
+
+def _worker_run(path, seed, edited, cap):
+    """One spopt run in a worker: ("ok", labels, p, objective, seconds) or ("timeout",)."""
+    if path not in _WORKER_CACHE:
+        _WORKER_CACHE.clear()
+        with open(path) as f:
+            inst = json.load(f)
+        comps, adj = components(len(inst["households"]), inst["edges"])
+        _WORKER_CACHE[path] = (inst, comps, adj)
+    inst, comps, adj = _WORKER_CACHE[path]
+    households = inst["edited_households"] if edited else inst["households"]
     try:
-        import spopt  # noqa: F401
-        import libpysal  # noqa: F401
-    except Exception as e:  # noqa: BLE001
-        return {"status": "skipped", "reason": f"spopt/libpysal not importable: {e}"}
-    runs = []
-    best = None
-    for seed in range(1, seeds + 1):
-        try:
-            labels, p, obj, t = spopt_once(inst, comps, adj, inst["households"], seed, cap)
-        except RunTimeout:
-            return {
-                "status": "skipped",
-                "reason": f"seed {seed} ran longer than {cap} s (stopped)",
-                "runs": runs,
-            }
-        except Exception as e:  # noqa: BLE001
-            return {"status": "error", "reason": f"seed {seed}: {type(e).__name__}: {e}", "runs": runs}
-        runs.append({"seed": seed, "time_s": t, "p": p, "objective": obj})
-        log(f"{inst['name']}: spopt seed {seed}: p={p} objective={obj:.4e} {t:.2f} s")
-        if best is None or (p, -obj) > (best[1], -best[2]):
-            best = (seed, p, obj, labels)
-    out = {
-        "status": "ok",
-        "labels": best[3],
-        "best_seed": best[0],
-        "runs": runs,
-        "time_s": sum(r["time_s"] for r in runs) / len(runs),
-    }
-    try:
-        labels, p, obj, t = spopt_once(
-            inst, comps, adj, inst["edited_households"], best[0], cap
-        )
-        out["edited_labels"] = labels
-        out["edited_time_s"] = t
-        log(f"{inst['name']}: spopt after the edit (seed {best[0]}): p={p} {t:.2f} s")
+        labels, p, obj, t = spopt_once(inst, comps, adj, households, seed, cap)
     except RunTimeout:
-        out["note"] = f"spopt after the edit ran longer than {cap} s (stopped)"
+        return ("timeout",)
+    return ("ok", labels, p, obj, t)
+
+
+def run_spopt_all(paths, names, sizes, targets, args):
+    """spopt results for every instance (see above)."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    n_inst = len(paths)
+    out = [None] * n_inst
+    try:
+        import libpysal  # noqa: F401
+        import spopt  # noqa: F401
     except Exception as e:  # noqa: BLE001
-        out["note"] = f"spopt after the edit failed: {type(e).__name__}: {e}"
+        return [{"status": "skipped", "reason": f"spopt/libpysal not importable: {e}"}] * n_inst
+    started = time.monotonic()
+    deadline = started + args.budget
+    largest = max(range(n_inst), key=lambda i: sizes[i])
+    # Instance order: 2,000 buildings, then the largest, then by size.
+    order = sorted(range(n_inst), key=lambda i: (not targets[i], i != largest, sizes[i]))
+    runs = {i: [] for i in range(n_inst)}
+    labels = {i: {} for i in range(n_inst)}
+    state = {i: "running" for i in range(n_inst)}
+    reason = {i: "" for i in range(n_inst)}
+    notes = {i: [] for i in range(n_inst)}
+    queue = [(i, seed) for i in order for seed in range(1, args.seeds + 1)]
+    # The largest instance's seeds after its first go after everything else.
+    first = [t for t in queue if not (t[0] == largest and t[1] > 1 and n_inst > 1)]
+    queue = first + [t for t in queue if t not in first]
+    edit_ready = []
+    in_flight = {}
+    submitted = {i: 0 for i in range(n_inst)}
+    done = {i: 0 for i in range(n_inst)}
+
+    def finish(i):
+        ok = runs[i]
+        if not ok:
+            return
+        best = max(ok, key=lambda r: (r["p"], -r["objective"]))
+        out[i] = {
+            "status": "ok",
+            "labels": labels[i][best["seed"]],
+            "best_seed": best["seed"],
+            "runs": sorted(ok, key=lambda r: r["seed"]),
+            "time_s": sum(r["time_s"] for r in ok) / len(ok),
+        }
+
+    ctx = multiprocessing.get_context("fork")
+    with cf.ProcessPoolExecutor(max_workers=args.workers, mp_context=ctx, initializer=_worker_init) as ex:
+        while True:
+            now = time.monotonic()
+            while len(in_flight) < args.workers and (edit_ready or queue) and now < deadline:
+                if edit_ready:
+                    i = edit_ready.pop(0)
+                    task = (i, out[i]["best_seed"], True)
+                else:
+                    i, seed = queue.pop(0)
+                    if state[i] != "running":
+                        continue
+                    task = (i, seed, False)
+                    submitted[i] += 1
+                cap = min(args.run_cap, deadline - now)
+                fut = ex.submit(_worker_run, paths[task[0]], task[1], task[2], cap)
+                in_flight[fut] = (task, cap)
+            if not in_flight:
+                break
+            finished, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                (i, seed, edited), cap = in_flight.pop(fut)
+                try:
+                    res = fut.result()
+                except Exception as e:  # noqa: BLE001
+                    res = ("error", f"{type(e).__name__}: {e}")
+                what = "after the edit" if edited else f"seed {seed}"
+                if res[0] == "ok":
+                    _, lab, p, obj, t = res
+                    log(f"{names[i]}: spopt {what}: p={p} objective={obj:.4e} {t:.2f} s")
+                    if edited:
+                        out[i]["edited_labels"] = lab
+                        out[i]["edited_time_s"] = t
+                        out[i]["edited_seed"] = seed
+                    else:
+                        runs[i].append({"seed": seed, "time_s": t, "p": p, "objective": obj})
+                        labels[i][seed] = lab
+                elif res[0] == "timeout":
+                    why = (
+                        f"ran longer than {args.run_cap} s (stopped)"
+                        if cap >= args.run_cap
+                        else f"stopped at the {args.budget} s budget of the spopt runs"
+                    )
+                    log(f"{names[i]}: spopt {what} {why}")
+                    if edited:
+                        notes[i].append(f"the re-run after the edit {why}")
+                    elif seed == 1 or not runs[i]:
+                        state[i] = "skipped"
+                        reason[i] = f"seed {seed} {why}"
+                    else:
+                        notes[i].append(f"seed {seed} {why}")
+                else:
+                    log(f"{names[i]}: spopt {what} failed: {res[1]}")
+                    if edited:
+                        notes[i].append(f"the re-run after the edit failed: {res[1]}")
+                    else:
+                        state[i] = "error"
+                        reason[i] = f"seed {seed}: {res[1]}"
+                if not edited:
+                    done[i] += 1
+                    if state[i] == "running" and done[i] == args.seeds:
+                        finish(i)
+                        state[i] = "done"
+                        edit_ready.append(i)
+    for i in range(n_inst):
+        if state[i] == "running" and runs[i]:
+            # Cut by the budget: what ran.
+            finish(i)
+            notes[i].append(
+                f"only {len(runs[i])} of {args.seeds} seeds ran within the {args.budget} s budget"
+            )
+        if out[i] is None:
+            if state[i] in ("skipped", "error"):
+                out[i] = {"status": state[i], "reason": reason[i], "runs": runs[i]}
+            else:
+                out[i] = {
+                    "status": "skipped",
+                    "reason": f"not run within the {args.budget} s budget of the spopt runs",
+                }
+        elif "edited_labels" not in out[i] and not notes[i]:
+            notes[i].append("no re-run after the edit within the budget")
+        if notes[i]:
+            out[i]["note"] = "spopt: " + "; ".join(notes[i])
+    log(f"spopt runs took {time.monotonic() - started:.0f} s with {args.workers} workers")
     return out
 
 
@@ -236,7 +365,8 @@ def metis_once(comps, adj, lengths, households, wangge_labels):
         for i, v in enumerate(comp):
             labels[v] = next_label + int(parts[i])
         next_label += k
-    return labels, elapsed, all_contiguous
+    asked = next_label
+    return labels, elapsed, all_contiguous, asked
 
 
 def run_metis(inst, comps, adj):
@@ -246,10 +376,10 @@ def run_metis(inst, comps, adj):
         return {"status": "skipped", "reason": f"pymetis not importable: {e}"}
     lengths = {(i, j): length for i, j, length in inst["edges"]}
     try:
-        labels, t, contiguous = metis_once(
+        labels, t, contiguous, asked = metis_once(
             comps, adj, lengths, inst["households"], inst["wangge_labels"]
         )
-        edited, t2, contiguous2 = metis_once(
+        edited, t2, contiguous2, _ = metis_once(
             comps, adj, lengths, inst["edited_households"], inst["wangge_labels"]
         )
     except Exception as e:  # noqa: BLE001
@@ -262,8 +392,14 @@ def run_metis(inst, comps, adj):
         "edited_labels": edited,
         "edited_time_s": t2,
     }
+    notes = []
     if not (contiguous and contiguous2):
-        out["note"] = "METIS refused contiguous=True on some component; ran without it there"
+        notes.append("refused contiguous=True on some component; ran without it there")
+    empty = asked - len(set(labels))
+    if empty:
+        notes.append(f"asked for {asked} parts, left {empty} empty")
+    if notes:
+        out["note"] = "METIS: " + "; ".join(notes)
     return out
 
 
@@ -272,36 +408,33 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--run-cap", type=int, default=120)
+    ap.add_argument("--budget", type=int, default=450, help="seconds for all spopt runs")
+    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("instances", nargs="+")
     args = ap.parse_args()
     signal.signal(signal.SIGALRM, _alarm)
+    warnings.simplefilter("ignore")
     try:
-        import libpysal
-        import numpy
-        import pymetis
-        import scipy
-        import spopt
+        import importlib.metadata as md
 
-        versions = (
-            f"spopt {spopt.__version__}, libpysal {libpysal.__version__}, "
-            f"numpy {numpy.__version__}, scipy {scipy.__version__}, "
-            f"pymetis {getattr(pymetis, '__version__', '?')}"
+        versions = ", ".join(
+            f"{p} {md.version(p)}" for p in ("spopt", "libpysal", "numpy", "scipy", "pandas", "pymetis")
         )
     except Exception as e:  # noqa: BLE001
-        versions = f"(some imports failed: {e})"
+        versions = f"(versions unknown: {e})"
     log(f"Python {sys.version.split()[0]}; {versions}")
-    results = []
+    names, sizes, targets, metis = [], [], [], []
     for path in args.instances:
         with open(path) as f:
             inst = json.load(f)
         n = len(inst["households"])
         comps, adj = components(n, inst["edges"])
-        res = {"metis": run_metis(inst, comps, adj)}
-        if inst.get("run_spopt", True):
-            res["spopt"] = run_spopt(inst, comps, adj, args.seeds, args.run_cap)
-        else:
-            res["spopt"] = {"status": "skipped", "reason": "not asked"}
-        results.append(res)
+        metis.append(run_metis(inst, comps, adj))
+        names.append(inst["name"])
+        sizes.append(n)
+        targets.append(bool(inst.get("ratio_target", False)))
+    spopt_results = run_spopt_all(args.instances, names, sizes, targets, args)
+    results = [{"metis": m, "spopt": s} for m, s in zip(metis, spopt_results)]
     with open(args.out, "w") as f:
         json.dump(results, f)
 

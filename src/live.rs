@@ -69,7 +69,11 @@ impl<T: Snapshot> Live<T> {
             loop {
                 tick.tick().await;
                 match me.refresh(false).await {
-                    Ok(true) => tracing::info!("{} rebuilt at revision {}", T::WHAT, me.current.load().revision()),
+                    Ok(true) => tracing::info!(
+                        "{} rebuilt at revision {}",
+                        T::WHAT,
+                        me.current.load().revision()
+                    ),
                     Ok(false) => {}
                     Err(e) => tracing::warn!("{} refresh failed: {e}", T::WHAT),
                 }

@@ -27,7 +27,12 @@ pub enum LookupError {
     Crs(#[from] CrsError),
     /// A coordinate is not a longitude/latitude after conversion.
     #[error("point {index}: ({x}, {y}) is not a longitude/latitude in {crs}")]
-    OutOfRange { index: usize, x: f64, y: f64, crs: Crs },
+    OutOfRange {
+        index: usize,
+        x: f64,
+        y: f64,
+        crs: Crs,
+    },
     /// The batch is malformed.
     #[error("{place}: {reason}")]
     Input { place: String, reason: String },
@@ -53,16 +58,26 @@ pub type CsvPoints = (Vec<String>, Vec<Vec<String>>, Vec<(f64, f64)>);
 /// `longitude`/`x` and `lat`/`latitude`/`y`).
 pub fn points_from_csv(text: &str) -> Result<CsvPoints, LookupError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| input("line 1 (header)", e.to_string()))?
         .iter()
         .map(str::to_string)
         .collect();
-    let find = |names: &[&str]| header.iter().position(|h| names.contains(&h.to_lowercase().as_str()));
-    let x = find(&["lon", "lng", "longitude", "x"])
-        .ok_or_else(|| input("line 1 (header)", "no longitude column (lon, lng, longitude or x)"))?;
+    let find = |names: &[&str]| {
+        header
+            .iter()
+            .position(|h| names.contains(&h.to_lowercase().as_str()))
+    };
+    let x = find(&["lon", "lng", "longitude", "x"]).ok_or_else(|| {
+        input(
+            "line 1 (header)",
+            "no longitude column (lon, lng, longitude or x)",
+        )
+    })?;
     let y = find(&["lat", "latitude", "y"])
         .ok_or_else(|| input("line 1 (header)", "no latitude column (lat, latitude or y)"))?;
     let mut rows = Vec::new();
@@ -74,14 +89,21 @@ pub fn points_from_csv(text: &str) -> Result<CsvPoints, LookupError> {
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         if points.len() >= MAX_BATCH {
-            return Err(LookupError::TooMany { count: points.len() + 1 });
+            return Err(LookupError::TooMany {
+                count: points.len() + 1,
+            });
         }
         let number = |i: usize, name: &str| -> Result<f64, LookupError> {
             let v = record.get(i).unwrap_or("");
             v.parse::<f64>()
                 .ok()
                 .filter(|f| f.is_finite())
-                .ok_or_else(|| input(format!("line {line}, column {name:?}"), format!("{v:?} is not a number")))
+                .ok_or_else(|| {
+                    input(
+                        format!("line {line}, column {name:?}"),
+                        format!("{v:?} is not a number"),
+                    )
+                })
         };
         points.push((number(x, &header[x])?, number(y, &header[y])?));
         rows.push(record.iter().map(str::to_string).collect());
@@ -92,7 +114,8 @@ pub fn points_from_csv(text: &str) -> Result<CsvPoints, LookupError> {
 /// Points of a GeoJSON FeatureCollection of Points, a single Point or MultiPoint, or a
 /// JSON array of `[lon, lat]` pairs.
 pub fn points_from_json(text: &str) -> Result<Vec<(f64, f64)>, LookupError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| input("body", format!("not JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| input("body", format!("not JSON: {e}")))?;
     let pair = |v: &serde_json::Value, place: String| -> Result<(f64, f64), LookupError> {
         match v.as_array().map(|a| a.as_slice()) {
             Some([x, y, ..]) => match (x.as_f64(), y.as_f64()) {
@@ -105,21 +128,30 @@ pub fn points_from_json(text: &str) -> Result<Vec<(f64, f64)>, LookupError> {
     let mut points = Vec::new();
     let mut push = |p: (f64, f64)| {
         if points.len() >= MAX_BATCH {
-            return Err(LookupError::TooMany { count: points.len() + 1 });
+            return Err(LookupError::TooMany {
+                count: points.len() + 1,
+            });
         }
         points.push(p);
         Ok(())
     };
     match value.get("type").and_then(|t| t.as_str()) {
         Some("FeatureCollection") => {
-            let features = value["features"].as_array().ok_or_else(|| input("body", "features is not an array"))?;
+            let features = value["features"]
+                .as_array()
+                .ok_or_else(|| input("body", "features is not an array"))?;
             if features.len() > MAX_BATCH {
-                return Err(LookupError::TooMany { count: features.len() });
+                return Err(LookupError::TooMany {
+                    count: features.len(),
+                });
             }
             for (i, f) in features.iter().enumerate() {
                 let g = &f["geometry"];
                 if g["type"] != "Point" {
-                    return Err(input(format!("feature {i}"), format!("geometry is {}, not a Point", g["type"])));
+                    return Err(input(
+                        format!("feature {i}"),
+                        format!("geometry is {}, not a Point", g["type"]),
+                    ));
                 }
                 push(pair(&g["coordinates"], format!("feature {i}"))?)?;
             }
@@ -127,11 +159,21 @@ pub fn points_from_json(text: &str) -> Result<Vec<(f64, f64)>, LookupError> {
         Some("Feature") => push(pair(&value["geometry"]["coordinates"], "feature".into())?)?,
         Some("Point") => push(pair(&value["coordinates"], "point".into())?)?,
         Some("MultiPoint") => {
-            for (i, c) in value["coordinates"].as_array().into_iter().flatten().enumerate() {
+            for (i, c) in value["coordinates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 push(pair(c, format!("point {i}"))?)?;
             }
         }
-        Some(other) => return Err(input("body", format!("GeoJSON {other} is not a point or a collection of points"))),
+        Some(other) => {
+            return Err(input(
+                "body",
+                format!("GeoJSON {other} is not a point or a collection of points"),
+            ))
+        }
         None => match value.as_array() {
             Some(list) => {
                 if list.len() > MAX_BATCH {
@@ -141,7 +183,12 @@ pub fn points_from_json(text: &str) -> Result<Vec<(f64, f64)>, LookupError> {
                     push(pair(c, format!("point {i}"))?)?;
                 }
             }
-            None => return Err(input("body", "expected GeoJSON points or an array of [lon, lat]")),
+            None => {
+                return Err(input(
+                    "body",
+                    "expected GeoJSON points or an array of [lon, lat]",
+                ))
+            }
         },
     }
     if points.is_empty() {
@@ -172,7 +219,11 @@ pub fn to_wgs84(points: &mut [(f64, f64)], crs: Crs) -> Result<(), LookupError> 
         })?;
     }
     for (index, &(x, y)) in points.iter().enumerate() {
-        if !(x.is_finite() && y.is_finite() && (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y)) {
+        if !(x.is_finite()
+            && y.is_finite()
+            && (-180.0..=180.0).contains(&x)
+            && (-90.0..=90.0).contains(&y))
+        {
             return Err(LookupError::OutOfRange { index, x, y, crs });
         }
     }
@@ -198,7 +249,9 @@ pub fn answer(index: &GridIndex, lon: f64, lat: f64) -> Answer<'_> {
         lon,
         lat,
         found: responsible.is_some(),
-        message: responsible.is_none().then_some("the point is outside every grid"),
+        message: responsible
+            .is_none()
+            .then_some("the point is outside every grid"),
         responsible,
     }
 }
@@ -319,7 +372,10 @@ impl AddressBook {
 /// A standard address written the way its script writes it: `锦江路88号 锦绣花园3栋`, or
 /// `Mannerheimintie 12`.
 pub fn written_address(r: &AddressRow) -> String {
-    let cjk = |s: &Option<String>| s.as_deref().is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    let cjk = |s: &Option<String>| {
+        s.as_deref()
+            .is_some_and(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+    };
     let mut parts = Vec::new();
     if cjk(&r.road) || cjk(&r.compound) {
         let mut road = r.road.clone().unwrap_or_default();
@@ -357,21 +413,36 @@ mod tests {
 
     #[test]
     fn csv_points_keep_their_rows_and_name_bad_lines() {
-        let (header, rows, points) = points_from_csv("name,lng,lat\na,116.3,39.9\nb,116.4,40.0\n").unwrap();
+        let (header, rows, points) =
+            points_from_csv("name,lng,lat\na,116.3,39.9\nb,116.4,40.0\n").unwrap();
         assert_eq!(header, ["name", "lng", "lat"]);
         assert_eq!(rows[1], ["b", "116.4", "40.0"]);
         assert_eq!(points, [(116.3, 39.9), (116.4, 40.0)]);
-        let err = points_from_csv("lon,lat\n1,2\n3,x\n").unwrap_err().to_string();
-        assert!(err.contains("line 3") && err.contains("\"lat\"") && err.contains("\"x\""), "{err}");
-        assert!(points_from_csv("a,b\n1,2\n").unwrap_err().to_string().contains("longitude"));
+        let err = points_from_csv("lon,lat\n1,2\n3,x\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 3") && err.contains("\"lat\"") && err.contains("\"x\""),
+            "{err}"
+        );
+        assert!(points_from_csv("a,b\n1,2\n")
+            .unwrap_err()
+            .to_string()
+            .contains("longitude"));
     }
 
     #[test]
     fn json_points_in_every_form() {
         let fc = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
         assert_eq!(points_from_json(fc).unwrap(), [(1.0, 2.0)]);
-        assert_eq!(points_from_json("[[1,2],[3,4]]").unwrap(), [(1.0, 2.0), (3.0, 4.0)]);
-        assert_eq!(points_from_json(r#"{"type":"MultiPoint","coordinates":[[5,6]]}"#).unwrap(), [(5.0, 6.0)]);
+        assert_eq!(
+            points_from_json("[[1,2],[3,4]]").unwrap(),
+            [(1.0, 2.0), (3.0, 4.0)]
+        );
+        assert_eq!(
+            points_from_json(r#"{"type":"MultiPoint","coordinates":[[5,6]]}"#).unwrap(),
+            [(5.0, 6.0)]
+        );
         assert!(matches!(points_from_json("[]"), Err(LookupError::Empty)));
         assert!(points_from_json(r#"{"type":"LineString","coordinates":[]}"#).is_err());
     }
@@ -379,20 +450,32 @@ mod tests {
     #[test]
     fn batches_above_the_limit_are_refused() {
         let many = format!("[{}]", vec!["[1,2]"; MAX_BATCH + 1].join(","));
-        assert!(matches!(points_from_json(&many), Err(LookupError::TooMany { .. })));
+        assert!(matches!(
+            points_from_json(&many),
+            Err(LookupError::TooMany { .. })
+        ));
         let mut csv = String::from("lon,lat\n");
         for _ in 0..=MAX_BATCH {
             csv.push_str("1,2\n");
         }
-        assert!(matches!(points_from_csv(&csv), Err(LookupError::TooMany { .. })));
+        assert!(matches!(
+            points_from_csv(&csv),
+            Err(LookupError::TooMany { .. })
+        ));
     }
 
     #[test]
     fn offset_and_projected_inputs_are_converted_and_checked() {
         let mut p = [crate::crs::offset::wgs84_to_gcj02(116.3975, 39.9087)];
         to_wgs84(&mut p, Crs::Gcj02).unwrap();
-        assert!((p[0].0 - 116.3975).abs() < 1e-6 && (p[0].1 - 39.9087).abs() < 1e-6, "{p:?}");
+        assert!(
+            (p[0].0 - 116.3975).abs() < 1e-6 && (p[0].1 - 39.9087).abs() < 1e-6,
+            "{p:?}"
+        );
         let mut metres = [(12958000.0, 4852000.0)];
-        assert!(matches!(to_wgs84(&mut metres, Crs::Wgs84), Err(LookupError::OutOfRange { .. })));
+        assert!(matches!(
+            to_wgs84(&mut metres, Crs::Wgs84),
+            Err(LookupError::OutOfRange { .. })
+        ));
     }
 }

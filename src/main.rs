@@ -4,13 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use wangge::api::AppState;
 use wangge::crs::Crs;
 use wangge::import::estimate::{EstimateParams, DEFAULT_DWELLING_M2};
 use wangge::import::geojson::{GeoJsonOptions, Layer};
 use wangge::import::osm::{CommunitySource, OsmOptions};
 use wangge::import::prepare::PrepareOptions;
 use wangge::import::{self, ImportReport};
-use wangge::api::AppState;
 use wangge::index::{GridIndex, LiveIndex};
 use wangge::lookup::LiveAddressBook;
 use wangge::plan::{self, ModeName, PlanRequest};
@@ -259,27 +259,44 @@ async fn run(cli: Cli) -> Result<(), String> {
                 serde_json::to_string_pretty(&counts).unwrap_or_default()
             );
         }
-        Command::Lookup { lon, lat, file, crs } => {
+        Command::Lookup {
+            lon,
+            lat,
+            file,
+            crs,
+        } => {
             let crs = match crs {
                 Some(c) => Crs::parse(&c).map_err(|e| e.to_string())?,
                 None => Crs::Wgs84,
             };
-            let index = LiveIndex::load(store).await.map_err(|e| chain(&e))?.snapshot();
+            let index = LiveIndex::load(store)
+                .await
+                .map_err(|e| chain(&e))?
+                .snapshot();
             match (file, lon, lat) {
                 (Some(file), _, _) => lookup_file(&index, &file, crs)?,
                 (None, Some(lon), Some(lat)) => {
                     let mut p = [(lon, lat)];
                     lookup::to_wgs84(&mut p, crs).map_err(|e| e.to_string())?;
                     let answer = lookup::answer(&index, p[0].0, p[0].1);
-                    println!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default());
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&answer).unwrap_or_default()
+                    );
                 }
                 _ => return Err("give LON LAT or --file FILE".into()),
             }
         }
         Command::Geocode { query, limit } => {
-            let book = LiveAddressBook::load(store).await.map_err(|e| chain(&e))?.snapshot();
+            let book = LiveAddressBook::load(store)
+                .await
+                .map_err(|e| chain(&e))?
+                .snapshot();
             let hits = book.search(&query, limit);
-            println!("{}", serde_json::to_string_pretty(&hits).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&hits).unwrap_or_default()
+            );
         }
         Command::Partition {
             community,
@@ -307,18 +324,28 @@ async fn run(cli: Cli) -> Result<(), String> {
                 warm_start: !fresh,
                 author: std::env::var("USER").unwrap_or_else(|_| "cli".into()),
             };
-            let draft = plan::propose(&store, community, &request).await.map_err(|e| chain(&e))?;
+            let draft = plan::propose(&store, community, &request)
+                .await
+                .map_err(|e| chain(&e))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&draft).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&draft).unwrap_or_default()
+                );
             } else {
                 print_draft(&draft);
             }
             if publish {
-                plan::publish(&store, draft.plan_id).await.map_err(|e| chain(&e))?;
+                plan::publish(&store, draft.plan_id)
+                    .await
+                    .map_err(|e| chain(&e))?;
                 println!("plan {} published", draft.plan_id);
             }
         }
-        Command::Export(ExportCommand::Plan { id, format: ExportFormat::Geojson }) => {
+        Command::Export(ExportCommand::Plan {
+            id,
+            format: ExportFormat::Geojson,
+        }) => {
             let out = export_plan(&store, id).await?;
             println!("{}", serde_json::to_string(&out).unwrap_or_default());
         }
@@ -400,7 +427,8 @@ async fn run_import(
 
 /// `wangge lookup --file`: CSV in, CSV out with grid_id and grid_code appended.
 fn lookup_file(index: &GridIndex, file: &std::path::Path, crs: Crs) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
     let (mut header, rows, mut points) =
         lookup::points_from_csv(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     lookup::to_wgs84(&mut points, crs).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -427,8 +455,14 @@ fn print_draft(draft: &plan::Draft) {
         "  households per grid {}–{}, Polsby–Popper mean {:.3} min {:.3}",
         m.min_households, m.max_households, m.mean_polsby_popper, m.min_polsby_popper
     );
-    println!("  against the published plan: {} households in {} buildings moved", m.households_moved, m.buildings_moved);
-    println!("  {:<18} {:>10} {:>9} {:>10} {:>7}", "grid", "households", "buildings", "area m²", "PP");
+    println!(
+        "  against the published plan: {} households in {} buildings moved",
+        m.households_moved, m.buildings_moved
+    );
+    println!(
+        "  {:<18} {:>10} {:>9} {:>10} {:>7}",
+        "grid", "households", "buildings", "area m²", "PP"
+    );
     for g in &m.grids {
         println!(
             "  {:<18} {:>10} {:>9} {:>10.0} {:>7.3}{}",
@@ -437,7 +471,11 @@ fn print_draft(draft: &plan::Draft) {
             g.buildings,
             g.area_m2,
             g.polsby_popper,
-            if g.within_bounds { "" } else { "  outside bounds" }
+            if g.within_bounds {
+                ""
+            } else {
+                "  outside bounds"
+            }
         );
     }
     for v in &m.violations {
@@ -454,11 +492,19 @@ async fn export_plan(store: &Store, id: i64) -> Result<serde_json::Value, String
         .map_err(|e| chain(&e))?
         .ok_or_else(|| format!("plan {id} does not exist"))?;
     let grids = store.plan_grids(id).await.map_err(|e| chain(&e))?;
-    let code_of: std::collections::HashMap<i64, String> = grids.iter().map(|g| (g.id, g.code.clone())).collect();
-    let assignment: std::collections::HashMap<i64, i64> =
-        store.plan_assignment(id).await.map_err(|e| chain(&e))?.into_iter().collect();
+    let code_of: std::collections::HashMap<i64, String> =
+        grids.iter().map(|g| (g.id, g.code.clone())).collect();
+    let assignment: std::collections::HashMap<i64, i64> = store
+        .plan_assignment(id)
+        .await
+        .map_err(|e| chain(&e))?
+        .into_iter()
+        .collect();
     let buildings = store
-        .buildings(&wangge::store::BuildingFilter { community: Some(plan.community_id), ..Default::default() })
+        .buildings(&wangge::store::BuildingFilter {
+            community: Some(plan.community_id),
+            ..Default::default()
+        })
         .await
         .map_err(|e| chain(&e))?;
     let mut features = Vec::new();

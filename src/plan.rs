@@ -10,13 +10,28 @@ use crate::live::build_blocking;
 use crate::model::{GridKind, PlanStatus, RegionLevel};
 use crate::partition::solver::{self, Issue, Mode, Params, WarmStart};
 use crate::partition::tessellate::{self, BarrierLine, Site};
-use crate::store::{Building, Grid, NewGrid, NewPlan, Plan, PublishRefusal, Region, Store, StoreError};
+use crate::store::{
+    Building, Grid, NewGrid, NewPlan, Plan, PublishRefusal, Region, Store, StoreError,
+};
 
 /// Barrier classes that separate grids unless the request says otherwise: major roads,
 /// railways and rivers.
 pub const DEFAULT_HARD_BARRIERS: &[&str] = &[
-    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
-    "rail", "light_rail", "subway", "narrow_gauge", "monorail", "river", "canal",
+    "motorway",
+    "motorway_link",
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "rail",
+    "light_rail",
+    "subway",
+    "narrow_gauge",
+    "monorail",
+    "river",
+    "canal",
 ];
 
 /// What a planner asks for.
@@ -43,7 +58,9 @@ pub struct PlanRequest {
 }
 
 /// Names of the modes as the API and CLI spell them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumString, strum::Display)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumString, strum::Display,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ModeName {
@@ -154,7 +171,10 @@ fn check(request: &PlanRequest) -> Result<(), PlanError> {
 }
 
 async fn community(store: &Store, id: i64) -> Result<Region, PlanError> {
-    let region = store.region(id).await?.ok_or(PlanError::UnknownCommunity(id))?;
+    let region = store
+        .region(id)
+        .await?
+        .ok_or(PlanError::UnknownCommunity(id))?;
     if region.level != RegionLevel::Community {
         return Err(PlanError::NotACommunity(id, region.level));
     }
@@ -174,7 +194,11 @@ fn code_base(c: &Region) -> String {
 }
 
 /// Proposes a draft plan for a community and stores it.
-pub async fn propose(store: &Store, community_id: i64, request: &PlanRequest) -> Result<Draft, PlanError> {
+pub async fn propose(
+    store: &Store,
+    community_id: i64,
+    request: &PlanRequest,
+) -> Result<Draft, PlanError> {
     check(request)?;
     let started = std::time::Instant::now();
     let community = community(store, community_id).await?;
@@ -192,18 +216,23 @@ pub async fn propose(store: &Store, community_id: i64, request: &PlanRequest) ->
         Some(p) => store.plan_grids(p.id).await?,
         None => vec![],
     };
-    let hard: Vec<String> = request
-        .hard_barriers
-        .clone()
-        .unwrap_or_else(|| DEFAULT_HARD_BARRIERS.iter().map(|s| s.to_string()).collect());
+    let hard: Vec<String> = request.hard_barriers.clone().unwrap_or_else(|| {
+        DEFAULT_HARD_BARRIERS
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    });
     let bbox = crate::geometry::bbox(&community.boundary);
     let barriers: Vec<BarrierLine> = store
         .barriers()
         .await?
         .into_iter()
         .filter(|b| {
-            let (minx, miny, maxx, maxy) = crate::geometry::envelope(&geo::Geometry::MultiLineString(b.geometry.clone()));
-            bbox.is_some_and(|r| maxx >= r.min().x && minx <= r.max().x && maxy >= r.min().y && miny <= r.max().y)
+            let (minx, miny, maxx, maxy) =
+                crate::geometry::envelope(&geo::Geometry::MultiLineString(b.geometry.clone()));
+            bbox.is_some_and(|r| {
+                maxx >= r.min().x && minx <= r.max().x && maxy >= r.min().y && miny <= r.max().y
+            })
         })
         .map(|b| BarrierLine {
             hard: hard.iter().any(|h| h == &b.class),
@@ -220,19 +249,35 @@ pub async fn propose(store: &Store, community_id: i64, request: &PlanRequest) ->
         .collect();
 
     // Warm start: each building's current grid as a label (index into current_grids).
-    let label_of: HashMap<i64, u32> = current_grids.iter().enumerate().map(|(i, g)| (g.id, i as u32)).collect();
+    let label_of: HashMap<i64, u32> = current_grids
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id, i as u32))
+        .collect();
     let warm = if request.warm_start && !current_grids.is_empty() {
         Some(WarmStart {
-            assignment: buildings.iter().map(|b| b.grid_id.and_then(|g| label_of.get(&g).copied())).collect(),
-            pinned_nodes: buildings.iter().map(|b| request.pinned_buildings.contains(&b.id)).collect(),
-            pinned_grids: request.pinned_grids.iter().filter_map(|g| label_of.get(g).copied()).collect(),
+            assignment: buildings
+                .iter()
+                .map(|b| b.grid_id.and_then(|g| label_of.get(&g).copied()))
+                .collect(),
+            pinned_nodes: buildings
+                .iter()
+                .map(|b| request.pinned_buildings.contains(&b.id))
+                .collect(),
+            pinned_grids: request
+                .pinned_grids
+                .iter()
+                .filter_map(|g| label_of.get(g).copied())
+                .collect(),
         })
     } else {
         None
     };
     for g in &request.pinned_grids {
         if !label_of.contains_key(g) {
-            return Err(PlanError::BadRequest(format!("pinned grid {g} is not a grid of this community's published plan")));
+            return Err(PlanError::BadRequest(format!(
+                "pinned grid {g} is not a grid of this community's published plan"
+            )));
         }
     }
     let params = Params {
@@ -260,12 +305,21 @@ pub async fn propose(store: &Store, community_id: i64, request: &PlanRequest) ->
         Ok::<_, String>((t, s, b))
     })
     .await?
-    .map_err(|reason| PlanError::Tessellation { community: community_id, reason })?;
+    .map_err(|reason| PlanError::Tessellation {
+        community: community_id,
+        reason,
+    })?;
     drop(tessellation);
 
     // Name the new grids: a new grid keeps the code and name of the current grid it shares
     // most households with (one-to-one, largest first); the others get new codes.
-    let names = name_grids(&community, &current_grids, &buildings, &solution.assignment, solution.grids.len());
+    let names = name_grids(
+        &community,
+        &current_grids,
+        &buildings,
+        &solution.assignment,
+        solution.grids.len(),
+    );
     let mut metrics = PlanMetrics {
         grids: Vec::new(),
         households: buildings.iter().map(|b| b.households.max(0) as u64).sum(),
@@ -275,7 +329,11 @@ pub async fn propose(store: &Store, community_id: i64, request: &PlanRequest) ->
         min_polsby_popper: 0.0,
         min_households: 0,
         max_households: 0,
-        violations: solution.issues.iter().map(|i| describe(i, &buildings)).collect(),
+        violations: solution
+            .issues
+            .iter()
+            .map(|i| describe(i, &buildings))
+            .collect(),
         households_moved: 0,
         buildings_moved: 0,
         runtime_ms: 0,
@@ -289,12 +347,16 @@ pub async fn propose(store: &Store, community_id: i64, request: &PlanRequest) ->
             area_m2: g.area_m2,
             perimeter_m: g.perimeter_m,
             polsby_popper: g.polsby_popper,
-            within_bounds: (u64::from(request.min)..=u64::from(request.max)).contains(&g.households),
+            within_bounds: (u64::from(request.min)..=u64::from(request.max))
+                .contains(&g.households),
         });
     }
     summarise(&mut metrics);
     // Moved: a building whose grid code changes.
-    let current_code: HashMap<i64, &str> = current_grids.iter().map(|g| (g.id, g.code.as_str())).collect();
+    let current_code: HashMap<i64, &str> = current_grids
+        .iter()
+        .map(|g| (g.id, g.code.as_str()))
+        .collect();
     for (b, &label) in buildings.iter().zip(&solution.assignment) {
         let before = b.grid_id.and_then(|g| current_code.get(&g).copied());
         if before.is_some() && before != Some(names[label as usize].0.as_str()) {
@@ -368,7 +430,8 @@ fn name_grids(
     assignment: &[u32],
     grids: usize,
 ) -> Vec<(String, String)> {
-    let index_of: HashMap<i64, usize> = current.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
+    let index_of: HashMap<i64, usize> =
+        current.iter().enumerate().map(|(i, g)| (g.id, i)).collect();
     let mut shared: BTreeMap<(usize, u32), u64> = BTreeMap::new();
     for (b, &label) in buildings.iter().zip(assignment) {
         if let Some(i) = b.grid_id.and_then(|g| index_of.get(&g)) {
@@ -386,7 +449,8 @@ fn name_grids(
         }
     }
     let base = code_base(community);
-    let mut taken: std::collections::HashSet<String> = names.iter().flatten().map(|(c, _)| c.clone()).collect();
+    let mut taken: std::collections::HashSet<String> =
+        names.iter().flatten().map(|(c, _)| c.clone()).collect();
     let mut next = 1;
     names
         .into_iter()
@@ -399,7 +463,11 @@ fn name_grids(
                         break c;
                     }
                 };
-                let name = format!("{} 网格{}", community.name, &code[code.len().saturating_sub(3)..]);
+                let name = format!(
+                    "{} 网格{}",
+                    community.name,
+                    &code[code.len().saturating_sub(3)..]
+                );
                 (code, name)
             })
         })
@@ -429,15 +497,29 @@ pub struct PlanDiff {
 
 /// Compares a plan with the published plan of its community, by grid code.
 pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
-    let plan = store.plan(plan_id).await?.ok_or(PlanError::UnknownPlan(plan_id))?;
+    let plan = store
+        .plan(plan_id)
+        .await?
+        .ok_or(PlanError::UnknownPlan(plan_id))?;
     let published = store.published_plan(plan.community_id).await?;
-    let codes = |grids: Vec<Grid>| grids.into_iter().map(|g| (g.id, g.code)).collect::<HashMap<i64, String>>();
+    let codes = |grids: Vec<Grid>| {
+        grids
+            .into_iter()
+            .map(|g| (g.id, g.code))
+            .collect::<HashMap<i64, String>>()
+    };
     let new_codes = codes(store.plan_grids(plan.id).await?);
     let (old_codes, old_assign) = match &published {
-        Some(p) => (codes(store.plan_grids(p.id).await?), store.plan_assignment(p.id).await?),
+        Some(p) => (
+            codes(store.plan_grids(p.id).await?),
+            store.plan_assignment(p.id).await?,
+        ),
         None => (HashMap::new(), vec![]),
     };
-    let old_of: HashMap<i64, &String> = old_assign.iter().filter_map(|(b, g)| Some((*b, old_codes.get(g)?))).collect();
+    let old_of: HashMap<i64, &String> = old_assign
+        .iter()
+        .filter_map(|(b, g)| Some((*b, old_codes.get(g)?)))
+        .collect();
     let households: HashMap<i64, i64> = store
         .buildings(&crate::store::BuildingFilter {
             community: Some(plan.community_id),
@@ -460,8 +542,16 @@ pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
             });
         }
     }
-    let mut added: Vec<String> = new_codes.values().filter(|c| !old_codes.values().any(|o| o == *c)).cloned().collect();
-    let mut removed: Vec<String> = old_codes.values().filter(|c| !new_codes.values().any(|n| n == *c)).cloned().collect();
+    let mut added: Vec<String> = new_codes
+        .values()
+        .filter(|c| !old_codes.values().any(|o| o == *c))
+        .cloned()
+        .collect();
+    let mut removed: Vec<String> = old_codes
+        .values()
+        .filter(|c| !new_codes.values().any(|n| n == *c))
+        .cloned()
+        .collect();
     added.sort();
     removed.sort();
     Ok(PlanDiff {
@@ -479,7 +569,10 @@ pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
 /// plan is kept as retired history, and workers follow their grid to the new grid holding
 /// most of its households.
 pub async fn publish(store: &Store, plan_id: i64) -> Result<Plan, PlanError> {
-    let plan = store.plan(plan_id).await?.ok_or(PlanError::UnknownPlan(plan_id))?;
+    let plan = store
+        .plan(plan_id)
+        .await?
+        .ok_or(PlanError::UnknownPlan(plan_id))?;
     let mut worker_moves = Vec::new();
     if let Some(old) = store.published_plan(plan.community_id).await? {
         let households: HashMap<i64, u64> = store
@@ -495,7 +588,8 @@ pub async fn publish(store: &Store, plan_id: i64) -> Result<Plan, PlanError> {
         let mut shared: BTreeMap<(i64, i64), u64> = BTreeMap::new();
         for (building, old_grid) in store.plan_assignment(old.id).await? {
             if let Some(new_grid) = new_of.get(&building) {
-                *shared.entry((old_grid, *new_grid)).or_default() += households.get(&building).copied().unwrap_or(1);
+                *shared.entry((old_grid, *new_grid)).or_default() +=
+                    households.get(&building).copied().unwrap_or(1);
             }
         }
         let mut best: BTreeMap<i64, (u64, i64)> = BTreeMap::new();
@@ -522,7 +616,10 @@ pub async fn publish(store: &Store, plan_id: i64) -> Result<Plan, PlanError> {
             })
         }
     }
-    let published = store.plan(plan_id).await?.ok_or(PlanError::UnknownPlan(plan_id))?;
+    let published = store
+        .plan(plan_id)
+        .await?
+        .ok_or(PlanError::UnknownPlan(plan_id))?;
     debug_assert_eq!(published.status, PlanStatus::Published);
     Ok(published)
 }

@@ -35,12 +35,24 @@ async fn chinese_addresses_find_the_building_and_its_grid() {
         let b = dataset
             .buildings
             .iter()
-            .find(|b| b.address.road.is_some() && b.address.compound.is_some() && b.address.building_no.is_some() && b.units.is_some())
+            .find(|b| {
+                b.address.road.is_some()
+                    && b.address.compound.is_some()
+                    && b.address.building_no.is_some()
+                    && b.units.is_some()
+            })
             .unwrap()
             .clone();
-        import_dataset(&db.store, dataset, "demo", std::path::Path::new("demo"), &PrepareOptions::default(), vec![])
-            .await
-            .unwrap();
+        import_dataset(
+            &db.store,
+            dataset,
+            "demo",
+            std::path::Path::new("demo"),
+            &PrepareOptions::default(),
+            vec![],
+        )
+        .await
+        .unwrap();
         let stored = db
             .store
             .buildings(&Default::default())
@@ -56,7 +68,10 @@ async fn chinese_addresses_find_the_building_and_its_grid() {
             b.address.compound.unwrap(),
             b.address.building_no.unwrap(),
         );
-        let full_width: String = no.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect();
+        let full_width: String = no
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+            .collect();
         for q in [
             format!("{compound}{no}栋2单元501室"),
             format!("{compound} {no}号楼"),
@@ -66,19 +81,34 @@ async fn chinese_addresses_find_the_building_and_its_grid() {
             let (s, v) = geocode(addr, &q).await;
             assert_eq!(s, 200, "{q}");
             let top = &v["results"][0];
-            assert_eq!(top["building_id"].as_i64(), Some(stored.id), "{}: {q} → {v}", db.name);
+            assert_eq!(
+                top["building_id"].as_i64(),
+                Some(stored.id),
+                "{}: {q} → {v}",
+                db.name
+            );
             assert_eq!(top["grid_id"].as_i64(), stored.grid_id, "{q}");
             assert!(top["score"].as_f64().unwrap() > 0.8, "{q}: {top}");
         }
         let (_, v) = geocode(addr, &format!("{compound}{no}栋2单元501")).await;
-        assert_eq!((v["results"][0]["unit"].as_i64(), v["results"][0]["room"].as_str()), (Some(2), Some("501")));
+        assert_eq!(
+            (
+                v["results"][0]["unit"].as_i64(),
+                v["results"][0]["room"].as_str()
+            ),
+            (Some(2), Some("501"))
+        );
         // A road alone lists buildings on it; a partial compound name still finds it.
         let (_, v) = geocode(addr, &road).await;
         assert!(v["count"].as_i64().unwrap() >= 1);
         let partial: String = compound.chars().take(2).collect();
         let (_, v) = geocode(addr, &partial).await;
         assert!(
-            v["results"].as_array().unwrap().iter().any(|r| r["address"].as_str().unwrap().contains(&compound)),
+            v["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["address"].as_str().unwrap().contains(&compound)),
             "{partial}: {v}"
         );
         // Errors.
@@ -95,9 +125,14 @@ async fn latin_addresses_and_an_address_book_that_follows_imports() {
     let addr = serve(state.clone()).await;
     let (_, v) = geocode(addr, "Mannerheimintie 5").await;
     assert_eq!(v["count"], 0, "empty store");
-    import_osm(&db.store, &common::shared_data("helsinki/Helsinki.osm.pbf"), &OsmOptions::default(), &PrepareOptions::default())
-        .await
-        .unwrap();
+    import_osm(
+        &db.store,
+        &common::shared_data("helsinki/Helsinki.osm.pbf"),
+        &OsmOptions::default(),
+        &PrepareOptions::default(),
+    )
+    .await
+    .unwrap();
     state.refresh().await.unwrap();
     let (_, v) = geocode(addr, "mannerheimintie 5").await;
     let top = &v["results"][0];

@@ -15,7 +15,9 @@ async fn serve(store: Store) -> SocketAddr {
     let web = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
     let state = wangge::api::AppState::load(store).await.unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, wangge::api::router(state, web)).await.unwrap();
+        axum::serve(listener, wangge::api::router(state, web))
+            .await
+            .unwrap();
     });
     addr
 }
@@ -24,15 +26,25 @@ async fn get(addr: SocketAddr, path: &str) -> (u16, Value) {
     let r = reqwest::get(format!("http://{addr}{path}")).await.unwrap();
     let status = r.status().as_u16();
     let body = r.text().await.unwrap();
-    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
 }
 
 #[tokio::test]
 async fn the_read_api_serves_regions_grids_and_buildings() {
     for db in common::both().await {
-        import_dataset(&db.store, wangge::demo::generate(2), "demo", std::path::Path::new("demo"), &PrepareOptions::default(), vec![])
-            .await
-            .unwrap();
+        import_dataset(
+            &db.store,
+            wangge::demo::generate(2),
+            "demo",
+            std::path::Path::new("demo"),
+            &PrepareOptions::default(),
+            vec![],
+        )
+        .await
+        .unwrap();
         let addr = serve(db.store.clone()).await;
         let n = db.name;
 
@@ -54,33 +66,65 @@ async fn the_read_api_serves_regions_grids_and_buildings() {
         let grid = grids[0]["id"].as_i64().unwrap();
         let (s, one) = get(addr, &format!("/api/grids/{grid}")).await;
         assert_eq!(s, 200);
-        assert!(!one["properties"]["workers"].as_array().unwrap().is_empty(), "{n}: grid without workers");
+        assert!(
+            !one["properties"]["workers"].as_array().unwrap().is_empty(),
+            "{n}: grid without workers"
+        );
 
         let (_, in_grid) = get(addr, &format!("/api/buildings?grid={grid}")).await;
         let buildings = in_grid["features"].as_array().unwrap().clone();
         assert!(!buildings.is_empty());
-        assert!(buildings.iter().all(|b| b["properties"]["grid_id"] == grid), "{n}");
+        assert!(
+            buildings.iter().all(|b| b["properties"]["grid_id"] == grid),
+            "{n}"
+        );
 
         // A box around the first building finds it.
         let first = &buildings[0];
         let ring = first["geometry"]["coordinates"][0][0].as_array().unwrap();
         let (x, y) = (ring[0][0].as_f64().unwrap(), ring[0][1].as_f64().unwrap());
-        let (_, near) = get(addr, &format!("/api/buildings?bbox={},{},{},{}&limit=50", x - 1e-4, y - 1e-4, x + 1e-4, y + 1e-4)).await;
+        let (_, near) = get(
+            addr,
+            &format!(
+                "/api/buildings?bbox={},{},{},{}&limit=50",
+                x - 1e-4,
+                y - 1e-4,
+                x + 1e-4,
+                y + 1e-4
+            ),
+        )
+        .await;
         let near = near["features"].as_array().unwrap();
-        assert!(near.iter().any(|b| b["id"] == first["id"]), "{n}: bbox misses the building");
+        assert!(
+            near.iter().any(|b| b["id"] == first["id"]),
+            "{n}: bbox misses the building"
+        );
 
         // Paging: two pages of 5 do not overlap.
         let (_, p1) = get(addr, "/api/buildings?limit=5").await;
         let (_, p2) = get(addr, "/api/buildings?limit=5&offset=5").await;
-        let ids = |v: &Value| v["features"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect::<Vec<_>>();
+        let ids = |v: &Value| {
+            v["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids(&p1).len(), 5);
         assert!(ids(&p1).iter().all(|i| !ids(&p2).contains(i)));
 
         let id = first["id"].as_i64().unwrap();
         let (s, detail) = get(addr, &format!("/api/buildings/{id}")).await;
         assert_eq!(s, 200);
-        let records = detail["properties"]["household_records"].as_array().unwrap();
-        assert_eq!(records.len() as i64, detail["properties"]["households"].as_i64().unwrap(), "{n}");
+        let records = detail["properties"]["household_records"]
+            .as_array()
+            .unwrap();
+        assert_eq!(
+            records.len() as i64,
+            detail["properties"]["households"].as_i64().unwrap(),
+            "{n}"
+        );
 
         let (s, stats) = get(addr, "/api/stats").await;
         assert_eq!(s, 200);
@@ -97,7 +141,10 @@ async fn the_read_api_serves_regions_grids_and_buildings() {
         ] {
             let (s, body) = get(addr, path).await;
             assert_eq!(s, status, "{n}: {path}: {body}");
-            assert!(body["error"].as_str().unwrap().contains(word), "{n}: {path}: {body}");
+            assert!(
+                body["error"].as_str().unwrap().contains(word),
+                "{n}: {path}: {body}"
+            );
         }
 
         let (s, page) = get(addr, "/").await;

@@ -29,14 +29,24 @@ async fn probe_points(store: &Store, random: usize) -> Vec<(f64, f64)> {
         .map(|p| (p.x(), p.y()))
         .collect();
     let grids = store.grids(None).await.unwrap();
-    let all: Vec<Coord<f64>> = grids.iter().flat_map(|g| g.boundary.coords_iter()).collect();
+    let all: Vec<Coord<f64>> = grids
+        .iter()
+        .flat_map(|g| g.boundary.coords_iter())
+        .collect();
     points.extend(all.iter().step_by(3).map(|c| (c.x, c.y)));
-    let (minx, maxx) = all.iter().fold((180.0f64, -180.0f64), |(a, b), c| (a.min(c.x), b.max(c.x)));
-    let (miny, maxy) = all.iter().fold((90.0f64, -90.0f64), |(a, b), c| (a.min(c.y), b.max(c.y)));
+    let (minx, maxx) = all
+        .iter()
+        .fold((180.0f64, -180.0f64), |(a, b), c| (a.min(c.x), b.max(c.x)));
+    let (miny, maxy) = all
+        .iter()
+        .fold((90.0f64, -90.0f64), |(a, b), c| (a.min(c.y), b.max(c.y)));
     let (dx, dy) = ((maxx - minx) * 0.1, (maxy - miny) * 0.1);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
     for _ in 0..random {
-        points.push((rng.gen_range(minx - dx..maxx + dx), rng.gen_range(miny - dy..maxy + dy)));
+        points.push((
+            rng.gen_range(minx - dx..maxx + dx),
+            rng.gen_range(miny - dy..maxy + dy),
+        ));
     }
     points
 }
@@ -58,7 +68,9 @@ async fn postgis_answers(url: &str, points: &[(f64, f64)]) -> Vec<Option<i64>> {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    rows.into_iter().map(|(_, contains, touches)| contains.or(touches)).collect()
+    rows.into_iter()
+        .map(|(_, contains, touches)| contains.or(touches))
+        .collect()
 }
 
 async fn agree_with_postgis(db: &common::TestDb, what: &str) {
@@ -73,16 +85,25 @@ async fn agree_with_postgis(db: &common::TestDb, what: &str) {
         inside += usize::from(got.is_some());
     }
     // Meaningful: most points are in some grid, and some are outside every grid.
-    assert!(inside > points.len() / 3 && inside < points.len(), "{what}: {inside} of {} inside", points.len());
+    assert!(
+        inside > points.len() / 3 && inside < points.len(),
+        "{what}: {inside} of {} inside",
+        points.len()
+    );
 }
 
 #[tokio::test]
 async fn helsinki_lookups_agree_with_postgis() {
     for communities in [CommunitySource::Residential, CommunitySource::CityBlock] {
         let db = common::postgres().await;
-        import_osm(&db.store, &common::shared_data("helsinki/Helsinki.osm.pbf"), &OsmOptions { communities }, &PrepareOptions::default())
-            .await
-            .unwrap();
+        import_osm(
+            &db.store,
+            &common::shared_data("helsinki/Helsinki.osm.pbf"),
+            &OsmOptions { communities },
+            &PrepareOptions::default(),
+        )
+        .await
+        .unwrap();
         agree_with_postgis(&db, &format!("helsinki {communities}")).await;
     }
 }
@@ -90,28 +111,59 @@ async fn helsinki_lookups_agree_with_postgis() {
 #[tokio::test]
 async fn wudaokou_and_shanghai_lookups_agree_with_postgis() {
     let db = common::postgres().await;
-    import_osm(&db.store, &common::shared_data("beijing-wudaokou-2017/wudaokou.osm"), &OsmOptions::default(), &PrepareOptions::default())
-        .await
-        .unwrap();
+    import_osm(
+        &db.store,
+        &common::shared_data("beijing-wudaokou-2017/wudaokou.osm"),
+        &OsmOptions::default(),
+        &PrepareOptions::default(),
+    )
+    .await
+    .unwrap();
     agree_with_postgis(&db, "wudaokou").await;
     let db = common::postgres().await;
-    let options = GeoJsonOptions { layer: Layer::Communities, crs: None, source: None, skip_invalid: false };
-    import_geojson(&db.store, &common::shared_data("shanghai-lujiazui/residential_areas.geojson"), &options, &PrepareOptions::default())
-        .await
-        .unwrap();
-    let options = GeoJsonOptions { layer: Layer::Buildings, skip_invalid: true, ..options };
-    import_geojson(&db.store, &common::shared_data("shanghai-lujiazui/buildings.geojson"), &options, &PrepareOptions::default())
-        .await
-        .unwrap();
+    let options = GeoJsonOptions {
+        layer: Layer::Communities,
+        crs: None,
+        source: None,
+        skip_invalid: false,
+    };
+    import_geojson(
+        &db.store,
+        &common::shared_data("shanghai-lujiazui/residential_areas.geojson"),
+        &options,
+        &PrepareOptions::default(),
+    )
+    .await
+    .unwrap();
+    let options = GeoJsonOptions {
+        layer: Layer::Buildings,
+        skip_invalid: true,
+        ..options
+    };
+    import_geojson(
+        &db.store,
+        &common::shared_data("shanghai-lujiazui/buildings.geojson"),
+        &options,
+        &PrepareOptions::default(),
+    )
+    .await
+    .unwrap();
     agree_with_postgis(&db, "shanghai").await;
 }
 
 #[tokio::test]
 async fn demo_lookups_agree_with_postgis_on_shared_edges_too() {
     let db = common::postgres().await;
-    import_dataset(&db.store, wangge::demo::generate(1), "demo", std::path::Path::new("demo"), &PrepareOptions::default(), vec![])
-        .await
-        .unwrap();
+    import_dataset(
+        &db.store,
+        wangge::demo::generate(1),
+        "demo",
+        std::path::Path::new("demo"),
+        &PrepareOptions::default(),
+        vec![],
+    )
+    .await
+    .unwrap();
     agree_with_postgis(&db, "demo").await;
     // A vertex shared by two grids goes to the lower id.
     let grids = db.store.grids(None).await.unwrap();
@@ -131,7 +183,10 @@ async fn demo_lookups_agree_with_postgis_on_shared_edges_too() {
                 // boolean operations leave slivers of 1e-5 m², so "on the edge" is up to
                 // floating point.)
                 let got = index.locate(c.x, c.y).map(|g| g.id);
-                assert!(got.is_some_and(|g| owners.contains(&g)), "{got:?} not in {owners:?}");
+                assert!(
+                    got.is_some_and(|g| owners.contains(&g)),
+                    "{got:?} not in {owners:?}"
+                );
                 assert_eq!(got, index.locate_uncached(c.x, c.y).map(|g| g.id));
             }
         }
@@ -161,9 +216,16 @@ async fn serve(store: Store) -> (SocketAddr, std::sync::Arc<LiveIndex>) {
 
 async fn demo_server() -> (common::TestDb, SocketAddr, std::sync::Arc<LiveIndex>) {
     let db = common::sqlite().await;
-    import_dataset(&db.store, wangge::demo::generate(1), "demo", std::path::Path::new("demo"), &PrepareOptions::default(), vec![])
-        .await
-        .unwrap();
+    import_dataset(
+        &db.store,
+        wangge::demo::generate(1),
+        "demo",
+        std::path::Path::new("demo"),
+        &PrepareOptions::default(),
+        vec![],
+    )
+    .await
+    .unwrap();
     let (addr, index) = serve(db.store.clone()).await;
     (db, addr, index)
 }
@@ -171,13 +233,23 @@ async fn demo_server() -> (common::TestDb, SocketAddr, std::sync::Arc<LiveIndex>
 #[tokio::test]
 async fn single_point_lookup_over_http_names_the_responsible_people() {
     let (db, addr, _) = demo_server().await;
-    let b = db.store.buildings(&Default::default()).await.unwrap().remove(0);
+    let b = db
+        .store
+        .buildings(&Default::default())
+        .await
+        .unwrap()
+        .remove(0);
     let p = geo::InteriorPoint::interior_point(&b.footprint).unwrap();
     let get = |url: String| async move {
         let r = reqwest::get(url).await.unwrap();
         (r.status().as_u16(), r.json::<Value>().await.unwrap())
     };
-    let (s, v) = get(format!("http://{addr}/api/lookup?lon={}&lat={}", p.x(), p.y())).await;
+    let (s, v) = get(format!(
+        "http://{addr}/api/lookup?lon={}&lat={}",
+        p.x(),
+        p.y()
+    ))
+    .await;
     assert_eq!(s, 200);
     assert_eq!(v["found"], true);
     assert_eq!(v["grid"]["id"].as_i64(), b.grid_id);
@@ -185,16 +257,26 @@ async fn single_point_lookup_over_http_names_the_responsible_people() {
     assert_eq!(v["street"]["level"], "street");
     assert_eq!(v["district"]["level"], "district");
     let workers = v["workers"].as_array().unwrap();
-    assert_eq!(workers[0]["role"], "grid_manager", "grid manager first: {workers:?}");
+    assert_eq!(
+        workers[0]["role"], "grid_manager",
+        "grid manager first: {workers:?}"
+    );
     // The same place given in GCJ-02 (as an AMap click would) finds the same grid.
     let (gx, gy) = wangge::crs::offset::wgs84_to_gcj02(p.x(), p.y());
-    let (_, v2) = get(format!("http://{addr}/api/lookup?lon={gx}&lat={gy}&crs=gcj02")).await;
+    let (_, v2) = get(format!(
+        "http://{addr}/api/lookup?lon={gx}&lat={gy}&crs=gcj02"
+    ))
+    .await;
     assert_eq!(v2["grid"]["id"], v["grid"]["id"]);
     // Outside every grid: said plainly.
     let (s, out) = get(format!("http://{addr}/api/lookup?lon=0&lat=0")).await;
     assert_eq!((s, &out["found"]), (200, &Value::Bool(false)));
     assert!(out["message"].as_str().unwrap().contains("outside"));
-    for bad in ["lon=abc&lat=1", "lon=500000&lat=4000000", "lon=1&lat=2&crs=EPSG:99999"] {
+    for bad in [
+        "lon=abc&lat=1",
+        "lon=500000&lat=4000000",
+        "lon=1&lat=2&crs=EPSG:99999",
+    ] {
         let (s, e) = get(format!("http://{addr}/api/lookup?{bad}")).await;
         assert_eq!(s, 400, "{bad}: {e}");
     }
@@ -205,8 +287,17 @@ async fn batch_lookup_keeps_order_and_enforces_limits() {
     let (db, addr, index) = demo_server().await;
     let points = probe_points(&db.store, 500).await;
     let client = reqwest::Client::new();
-    let body = serde_json::to_string(&points.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()).unwrap();
-    let v: Value = client.post(format!("http://{addr}/api/lookup")).body(body).send().await.unwrap().json().await.unwrap();
+    let body =
+        serde_json::to_string(&points.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()).unwrap();
+    let v: Value = client
+        .post(format!("http://{addr}/api/lookup"))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let results = v["results"].as_array().unwrap();
     assert_eq!(results.len(), points.len());
     let snapshot = index.snapshot();
@@ -214,7 +305,10 @@ async fn batch_lookup_keeps_order_and_enforces_limits() {
     for (i, (r, p)) in results.iter().zip(&points).enumerate() {
         assert_eq!(r["index"], i);
         assert_eq!((r["lon"].as_f64().unwrap(), r["lat"].as_f64().unwrap()), *p);
-        assert_eq!(r["grid"]["id"].as_i64(), snapshot.locate(p.0, p.1).map(|g| g.id));
+        assert_eq!(
+            r["grid"]["id"].as_i64(),
+            snapshot.locate(p.0, p.1).map(|g| g.id)
+        );
         assert!(r.get("workers").is_none(), "workers only on request");
         outside += usize::from(r["found"] == false);
     }
@@ -224,25 +318,52 @@ async fn batch_lookup_keeps_order_and_enforces_limits() {
     for (i, p) in points.iter().take(100).enumerate() {
         csv.push_str(&format!("{i},{},{}\n", p.0, p.1));
     }
-    let r = client.post(format!("http://{addr}/api/lookup?workers=true")).header("content-type", "text/csv").body(csv).send().await.unwrap();
+    let r = client
+        .post(format!("http://{addr}/api/lookup?workers=true"))
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["results"].as_array().unwrap().len(), 100);
     assert_eq!(v["results"][0]["grid"], results[0]["grid"]);
     // Limits and bad bodies.
-    let too_many = serde_json::to_string(&vec![[104.06, 30.63]; wangge::lookup::MAX_BATCH + 1]).unwrap();
-    let r = client.post(format!("http://{addr}/api/lookup")).body(too_many).send().await.unwrap();
+    let too_many =
+        serde_json::to_string(&vec![[104.06, 30.63]; wangge::lookup::MAX_BATCH + 1]).unwrap();
+    let r = client
+        .post(format!("http://{addr}/api/lookup"))
+        .body(too_many)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 413);
     assert!(r.text().await.unwrap().contains("10000"));
     let huge = "x".repeat(5 * 1024 * 1024);
-    let r = client.post(format!("http://{addr}/api/lookup")).body(huge).send().await.unwrap();
+    let r = client
+        .post(format!("http://{addr}/api/lookup"))
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 413);
     for (body, ctype, word) in [
         ("{not json", "application/json", "not JSON"),
         ("[]", "application/json", "no point"),
         ("lon,lat\n1,x\n", "text/csv", "line 2"),
-        (r#"{"type":"LineString","coordinates":[[1,2],[3,4]]}"#, "application/json", "LineString"),
+        (
+            r#"{"type":"LineString","coordinates":[[1,2],[3,4]]}"#,
+            "application/json",
+            "LineString",
+        ),
     ] {
-        let r = client.post(format!("http://{addr}/api/lookup")).header("content-type", ctype).body(body).send().await.unwrap();
+        let r = client
+            .post(format!("http://{addr}/api/lookup"))
+            .header("content-type", ctype)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 400, "{body}");
         let e: Value = r.json().await.unwrap();
         assert!(e["error"].as_str().unwrap().contains(word), "{body}: {e}");
@@ -262,15 +383,25 @@ async fn the_index_follows_grid_edits_without_a_restart() {
     // Edit: move the grid 1 degree east (as a planner's edit would change its shape).
     let moved: MultiPolygon<f64> = geo::Translate::translate(&g.boundary, 1.0, 0.0);
     db.store.update_grid_boundary(g.id, &moved).await.unwrap();
-    assert!(index.refresh(false).await.unwrap(), "the revision did not change");
+    assert!(
+        index.refresh(false).await.unwrap(),
+        "the revision did not change"
+    );
     let after = index.snapshot();
-    assert_ne!(after.locate(p.x(), p.y()).map(|x| x.id), Some(g.id), "the index missed the edit");
+    assert_ne!(
+        after.locate(p.x(), p.y()).map(|x| x.id),
+        Some(g.id),
+        "the index missed the edit"
+    );
     assert_eq!(after.locate(p.x() + 1.0, p.y()).map(|x| x.id), Some(g.id));
     // Old readers keep their consistent snapshot.
     assert_eq!(before.locate(p.x(), p.y()).map(|x| x.id), Some(g.id));
     // A server with a watcher follows an edit made by another writer within its period.
     let _watch = index.watch(std::time::Duration::from_millis(100));
-    db.store.update_grid_boundary(g.id, &g.boundary).await.unwrap();
+    db.store
+        .update_grid_boundary(g.id, &g.boundary)
+        .await
+        .unwrap();
     let url = format!("http://{addr}/api/lookup?lon={}&lat={}", p.x(), p.y());
     let mut seen = false;
     for _ in 0..50 {
@@ -283,7 +414,13 @@ async fn the_index_follows_grid_edits_without_a_restart() {
     }
     assert!(seen, "the server did not follow the edit within 5 s");
     // An invalid boundary is refused and changes nothing.
-    let bow = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)]]);
+    let bow = MultiPolygon(vec![
+        polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
+    ]);
     assert!(db.store.update_grid_boundary(g.id, &bow).await.is_err());
-    assert!(db.store.update_grid_boundary(999_999, &g.boundary).await.is_err());
+    assert!(db
+        .store
+        .update_grid_boundary(999_999, &g.boundary)
+        .await
+        .is_err());
 }

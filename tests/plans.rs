@@ -14,9 +14,16 @@ use wangge::model::RegionLevel;
 use wangge::store::Store;
 
 async fn demo(store: &Store) {
-    import_dataset(store, wangge::demo::generate(1), "demo", std::path::Path::new("demo"), &PrepareOptions::default(), vec![])
-        .await
-        .unwrap();
+    import_dataset(
+        store,
+        wangge::demo::generate(1),
+        "demo",
+        std::path::Path::new("demo"),
+        &PrepareOptions::default(),
+        vec![],
+    )
+    .await
+    .unwrap();
 }
 
 async fn serve(store: Store) -> (SocketAddr, AppState) {
@@ -29,7 +36,12 @@ async fn serve(store: Store) -> (SocketAddr, AppState) {
 }
 
 async fn post(addr: SocketAddr, path: &str, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new().post(format!("http://{addr}{path}")).json(&body).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}{path}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
@@ -49,10 +61,20 @@ async fn a_draft_tiles_the_community_and_publishing_replaces_its_grids() {
     for db in common::both().await {
         let n = db.name;
         demo(&db.store).await;
-        let community = db.store.regions(Some(RegionLevel::Community), None).await.unwrap().remove(0);
+        let community = db
+            .store
+            .regions(Some(RegionLevel::Community), None)
+            .await
+            .unwrap()
+            .remove(0);
         let (addr, state) = serve(db.store.clone()).await;
 
-        let (s, draft) = post(addr, &format!("/api/communities/{}/plans", community.id), json!({"warm_start": false, "seed": 3})).await;
+        let (s, draft) = post(
+            addr,
+            &format!("/api/communities/{}/plans", community.id),
+            json!({"warm_start": false, "seed": 3}),
+        )
+        .await;
         assert_eq!(s, 201, "{n}: {draft}");
         let m = &draft["metrics"];
         assert!(m["violations"].as_array().unwrap().is_empty(), "{n}: {m}");
@@ -66,43 +88,89 @@ async fn a_draft_tiles_the_community_and_publishing_replaces_its_grids() {
         // The grids tile the community: areas add up, no overlaps, union = community, one piece each.
         let (_, plan) = get(addr, &format!("/api/plans/{id}")).await;
         assert_eq!(plan["status"], "draft");
-        let grids: Vec<MultiPolygon<f64>> =
-            plan["grids"]["features"].as_array().unwrap().iter().map(|f| multipolygon(&f["geometry"])).collect();
+        let grids: Vec<MultiPolygon<f64>> = plan["grids"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| multipolygon(&f["geometry"]))
+            .collect();
         assert_eq!(grids.len(), m["grid_count"].as_u64().unwrap() as usize);
         let area = community.boundary.unsigned_area();
         let sum: f64 = grids.iter().map(|g| g.unsigned_area()).sum();
         // Cells are built in UTM; a straight lon/lat community edge bends by a few mm in
         // UTM, leaving a sliver of ~4e-6 of the area along the edges (known, see README).
-        assert!((sum - area).abs() / area < 1e-5, "{n}: grid areas {sum} vs community {area}");
+        assert!(
+            (sum - area).abs() / area < 1e-5,
+            "{n}: grid areas {sum} vs community {area}"
+        );
         let mut union = MultiPolygon::<f64>(vec![]);
         for (i, g) in grids.iter().enumerate() {
             assert_eq!(g.0.len(), 1, "{n}: grid {i} is in {} pieces", g.0.len());
             for h in &grids[i + 1..] {
-                assert!(g.intersection(h).unsigned_area() / area < 1e-9, "{n}: grids overlap");
+                assert!(
+                    g.intersection(h).unsigned_area() / area < 1e-9,
+                    "{n}: grids overlap"
+                );
             }
             union = union.union(g);
         }
-        assert!(union.xor(&community.boundary).unsigned_area() / area < 1e-5, "{n}: union differs from the community");
+        assert!(
+            union.xor(&community.boundary).unsigned_area() / area < 1e-5,
+            "{n}: union differs from the community"
+        );
 
         // Diff against the published plan agrees with the draft's own metrics.
         let (_, diff) = get(addr, &format!("/api/plans/{id}/diff")).await;
-        assert_eq!(diff["households_moved"].as_u64(), m["households_moved"].as_u64(), "{n}: {diff}");
+        assert_eq!(
+            diff["households_moved"].as_u64(),
+            m["households_moved"].as_u64(),
+            "{n}: {diff}"
+        );
 
         // Publish: the lookup index answers with the new grids at once.
-        let b = db.store.buildings(&wangge::store::BuildingFilter { community: Some(community.id), ..Default::default() }).await.unwrap().remove(0);
+        let b = db
+            .store
+            .buildings(&wangge::store::BuildingFilter {
+                community: Some(community.id),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .remove(0);
         let p = geo::InteriorPoint::interior_point(&b.footprint).unwrap();
         let (s, published) = post(addr, &format!("/api/plans/{id}/publish"), json!({})).await;
         assert_eq!(s, 200, "{n}: {published}");
         assert_eq!(published["status"], "published");
         let (_, found) = get(addr, &format!("/api/lookup?lon={}&lat={}", p.x(), p.y())).await;
-        let new_grids: Vec<i64> = db.store.plan_grids(id).await.unwrap().iter().map(|g| g.id).collect();
-        assert!(new_grids.contains(&found["grid"]["id"].as_i64().unwrap()), "{n}: lookup still answers the old grid: {found}");
-        assert!(!found["workers"].as_array().unwrap().is_empty(), "{n}: workers did not follow their grid");
-        assert_eq!(state.index.snapshot().len(), db.store.grids(None).await.unwrap().len());
+        let new_grids: Vec<i64> = db
+            .store
+            .plan_grids(id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|g| g.id)
+            .collect();
+        assert!(
+            new_grids.contains(&found["grid"]["id"].as_i64().unwrap()),
+            "{n}: lookup still answers the old grid: {found}"
+        );
+        assert!(
+            !found["workers"].as_array().unwrap().is_empty(),
+            "{n}: workers did not follow their grid"
+        );
+        assert_eq!(
+            state.index.snapshot().len(),
+            db.store.grids(None).await.unwrap().len()
+        );
 
         // History: the new plan published, the previous one retired.
         let (_, history) = get(addr, &format!("/api/communities/{}/plans", community.id)).await;
-        let statuses: Vec<&str> = history["plans"].as_array().unwrap().iter().map(|p| p["status"].as_str().unwrap()).collect();
+        let statuses: Vec<&str> = history["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["status"].as_str().unwrap())
+            .collect();
         assert_eq!(statuses, ["published", "retired"], "{n}");
         // Publishing twice is a conflict.
         let (s, e) = post(addr, &format!("/api/plans/{id}/publish"), json!({})).await;
@@ -115,21 +183,52 @@ async fn two_planners_publishing_at_once_one_wins_the_other_is_told() {
     for db in common::both().await {
         let n = db.name;
         demo(&db.store).await;
-        let community = db.store.regions(Some(RegionLevel::Community), None).await.unwrap().remove(1);
-        let request = |seed| wangge::plan::PlanRequest { seed, warm_start: false, ..Default::default() };
-        let a = wangge::plan::propose(&db.store, community.id, &request(1)).await.unwrap().plan_id;
-        let b = wangge::plan::propose(&db.store, community.id, &request(2)).await.unwrap().plan_id;
-        let (ra, rb) = tokio::join!(wangge::plan::publish(&db.store, a), wangge::plan::publish(&db.store, b));
+        let community = db
+            .store
+            .regions(Some(RegionLevel::Community), None)
+            .await
+            .unwrap()
+            .remove(1);
+        let request = |seed| wangge::plan::PlanRequest {
+            seed,
+            warm_start: false,
+            ..Default::default()
+        };
+        let a = wangge::plan::propose(&db.store, community.id, &request(1))
+            .await
+            .unwrap()
+            .plan_id;
+        let b = wangge::plan::propose(&db.store, community.id, &request(2))
+            .await
+            .unwrap()
+            .plan_id;
+        let (ra, rb) = tokio::join!(
+            wangge::plan::publish(&db.store, a),
+            wangge::plan::publish(&db.store, b)
+        );
         let ok = usize::from(ra.is_ok()) + usize::from(rb.is_ok());
         assert_eq!(ok, 1, "{n}: {ra:?} / {rb:?}");
         let loser = if ra.is_ok() { rb } else { ra };
         let message = loser.unwrap_err().to_string();
-        assert!(message.contains("was published for this community after this draft"), "{n}: {message}");
+        assert!(
+            message.contains("was published for this community after this draft"),
+            "{n}: {message}"
+        );
         let plans = db.store.plans_of(community.id).await.unwrap();
-        let published = plans.iter().filter(|p| p.status == wangge::model::PlanStatus::Published).count();
+        let published = plans
+            .iter()
+            .filter(|p| p.status == wangge::model::PlanStatus::Published)
+            .count();
         assert_eq!(published, 1, "{n}: {plans:?}");
         // Every building of the community has exactly one grid in the published plan.
-        let buildings = db.store.buildings(&wangge::store::BuildingFilter { community: Some(community.id), ..Default::default() }).await.unwrap();
+        let buildings = db
+            .store
+            .buildings(&wangge::store::BuildingFilter {
+                community: Some(community.id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         assert!(buildings.iter().all(|b| b.grid_id.is_some()), "{n}");
     }
 }
@@ -138,23 +237,70 @@ async fn two_planners_publishing_at_once_one_wins_the_other_is_told() {
 async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_explained() {
     let db = common::sqlite().await;
     demo(&db.store).await;
-    let community = db.store.regions(Some(RegionLevel::Community), None).await.unwrap().remove(2);
-    let fresh = wangge::plan::propose(&db.store, community.id, &wangge::plan::PlanRequest { warm_start: false, ..Default::default() })
+    let community = db
+        .store
+        .regions(Some(RegionLevel::Community), None)
+        .await
+        .unwrap()
+        .remove(2);
+    let fresh = wangge::plan::propose(
+        &db.store,
+        community.id,
+        &wangge::plan::PlanRequest {
+            warm_start: false,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    wangge::plan::publish(&db.store, fresh.plan_id)
         .await
         .unwrap();
-    wangge::plan::publish(&db.store, fresh.plan_id).await.unwrap();
-    let warm = wangge::plan::propose(&db.store, community.id, &Default::default()).await.unwrap();
-    assert_eq!(warm.metrics.households_moved, 0, "nothing changed, nothing should move");
+    let warm = wangge::plan::propose(&db.store, community.id, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        warm.metrics.households_moved, 0,
+        "nothing changed, nothing should move"
+    );
     // Bad requests and unknown ids.
-    let err = wangge::plan::propose(&db.store, community.id, &wangge::plan::PlanRequest { min: 700, ..Default::default() }).await.unwrap_err();
+    let err = wangge::plan::propose(
+        &db.store,
+        community.id,
+        &wangge::plan::PlanRequest {
+            min: 700,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("min 700"), "{err}");
-    let street = db.store.regions(Some(RegionLevel::Street), None).await.unwrap().remove(0);
-    let err = wangge::plan::propose(&db.store, street.id, &Default::default()).await.unwrap_err();
+    let street = db
+        .store
+        .regions(Some(RegionLevel::Street), None)
+        .await
+        .unwrap()
+        .remove(0);
+    let err = wangge::plan::propose(&db.store, street.id, &Default::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("not a community"), "{err}");
-    assert!(wangge::plan::propose(&db.store, 999_999, &Default::default()).await.is_err());
+    assert!(
+        wangge::plan::propose(&db.store, 999_999, &Default::default())
+            .await
+            .is_err()
+    );
     // A floor no community can meet: said plainly, not hidden.
-    let tight = wangge::plan::PlanRequest { min: 5000, max: 6000, target: 5500, warm_start: false, ..Default::default() };
-    let d = wangge::plan::propose(&db.store, community.id, &tight).await.unwrap();
+    let tight = wangge::plan::PlanRequest {
+        min: 5000,
+        max: 6000,
+        target: 5500,
+        warm_start: false,
+        ..Default::default()
+    };
+    let d = wangge::plan::propose(&db.store, community.id, &tight)
+        .await
+        .unwrap();
     assert!(!d.metrics.violations.is_empty(), "{:?}", d.metrics);
 }
 
@@ -163,18 +309,46 @@ async fn the_cli_partitions_publishes_and_exports() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("cli.sqlite").display());
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wangge")).arg("--db").arg(&url).args(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wangge"))
+            .arg("--db")
+            .arg(&url)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     run(&["demo", "--seed", "4"]);
-    let draft: Value = serde_json::from_str(&run(&["partition", "3", "--fresh", "--json", "--publish"]).lines().take_while(|l| !l.starts_with("plan ")).collect::<Vec<_>>().join("\n")).unwrap();
+    let draft: Value = serde_json::from_str(
+        &run(&["partition", "3", "--fresh", "--json", "--publish"])
+            .lines()
+            .take_while(|l| !l.starts_with("plan "))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
     let id = draft["plan_id"].as_i64().unwrap().to_string();
-    let export: Value = serde_json::from_str(&run(&["export", "plan", &id, "--format", "geojson"])).unwrap();
+    let export: Value =
+        serde_json::from_str(&run(&["export", "plan", &id, "--format", "geojson"])).unwrap();
     let features = export["features"].as_array().unwrap();
-    let grids = features.iter().filter(|f| f["properties"]["layer"] == "grid").count();
-    let buildings: Vec<&Value> = features.iter().filter(|f| f["properties"]["layer"] == "building").collect();
-    assert_eq!(grids as u64, draft["metrics"]["grid_count"].as_u64().unwrap());
-    assert!(buildings.iter().all(|b| b["properties"]["grid_code"].is_string()));
+    let grids = features
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "grid")
+        .count();
+    let buildings: Vec<&Value> = features
+        .iter()
+        .filter(|f| f["properties"]["layer"] == "building")
+        .collect();
+    assert_eq!(
+        grids as u64,
+        draft["metrics"]["grid_count"].as_u64().unwrap()
+    );
+    assert!(buildings
+        .iter()
+        .all(|b| b["properties"]["grid_code"].is_string()));
     assert_eq!(export["plan"]["status"], "published");
 }

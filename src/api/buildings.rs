@@ -106,7 +106,11 @@ pub async fn one(
     })?;
     let households = state.store.households(id).await?;
     let f = feature(b.id, &b, &Geometry::MultiPolygon(b.footprint.clone()));
-    Ok(Json(with_property(f, "household_records", json!(households))))
+    Ok(Json(with_property(
+        f,
+        "household_records",
+        json!(households),
+    )))
 }
 
 #[cfg(test)]

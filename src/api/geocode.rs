@@ -26,13 +26,19 @@ pub async fn search(
 ) -> Result<Json<Value>, ApiError> {
     let Query(p) = params?;
     if p.q.trim().is_empty() {
-        return Err(ApiError::BadRequest("q is empty: give an address, e.g. q=锦江路88号".into()));
+        return Err(ApiError::BadRequest(
+            "q is empty: give an address, e.g. q=锦江路88号".into(),
+        ));
     }
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_GEOCODE_RESULTS).contains(&limit) {
-        return Err(ApiError::BadRequest(format!("limit {limit} is outside 1..={MAX_GEOCODE_RESULTS}")));
+        return Err(ApiError::BadRequest(format!(
+            "limit {limit} is outside 1..={MAX_GEOCODE_RESULTS}"
+        )));
     }
     let book = state.addresses.snapshot();
     let results = book.search(&p.q, limit);
-    Ok(Json(json!({ "query": p.q, "count": results.len(), "results": results })))
+    Ok(Json(
+        json!({ "query": p.q, "count": results.len(), "results": results }),
+    ))
 }

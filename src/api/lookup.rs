@@ -69,7 +69,8 @@ pub async fn batch(
         413 => ApiError::TooLarge(format!("the body is larger than {MAX_BODY_BYTES} bytes")),
         _ => ApiError::BadRequest(r.body_text()),
     })?;
-    let text = std::str::from_utf8(&body).map_err(|_| ApiError::BadRequest("the body is not UTF-8".into()))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("the body is not UTF-8".into()))?;
     let is_csv = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -99,5 +100,7 @@ pub async fn batch(
             v
         })
         .collect();
-    Ok(Json(json!({ "count": results.len(), "revision": index.revision(), "results": results })))
+    Ok(Json(
+        json!({ "count": results.len(), "revision": index.revision(), "results": results }),
+    ))
 }

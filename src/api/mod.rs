@@ -75,7 +75,10 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
         .route("/api/buildings", get(buildings::list))
         .route("/api/buildings/{id}", get(buildings::one))
         .route("/api/geocode", get(geocode::search))
-        .route("/api/communities/{id}/plans", get(plans::history).post(plans::propose))
+        .route(
+            "/api/communities/{id}/plans",
+            get(plans::history).post(plans::propose),
+        )
         .route("/api/plans/{id}", get(plans::one))
         .route("/api/plans/{id}/diff", get(plans::diff))
         .route("/api/plans/{id}/publish", post(plans::publish))

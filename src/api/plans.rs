@@ -15,8 +15,14 @@ use crate::plan::{self, PlanError, PlanRequest};
 impl From<PlanError> for ApiError {
     fn from(e: PlanError) -> Self {
         match e {
-            PlanError::UnknownCommunity(id) => ApiError::NotFound { what: "community", id: id.to_string() },
-            PlanError::UnknownPlan(id) => ApiError::NotFound { what: "plan", id: id.to_string() },
+            PlanError::UnknownCommunity(id) => ApiError::NotFound {
+                what: "community",
+                id: id.to_string(),
+            },
+            PlanError::UnknownPlan(id) => ApiError::NotFound {
+                what: "plan",
+                id: id.to_string(),
+            },
             PlanError::Conflict { .. } => ApiError::Conflict(e.to_string()),
             PlanError::Store(s) => ApiError::Store(s),
             other => ApiError::BadRequest(other.to_string()),
@@ -61,9 +67,18 @@ pub async fn history(
 ) -> Result<Json<Value>, ApiError> {
     let Path(id) = id?;
     if state.store.region(id).await?.is_none() {
-        return Err(ApiError::NotFound { what: "community", id: id.to_string() });
+        return Err(ApiError::NotFound {
+            what: "community",
+            id: id.to_string(),
+        });
     }
-    let plans: Vec<Value> = state.store.plans_of(id).await?.into_iter().map(plan_json).collect();
+    let plans: Vec<Value> = state
+        .store
+        .plans_of(id)
+        .await?
+        .into_iter()
+        .map(plan_json)
+        .collect();
     Ok(Json(json!({ "community_id": id, "plans": plans })))
 }
 
@@ -87,7 +102,10 @@ pub async fn one(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(id) = id?;
-    let p = state.store.plan(id).await?.ok_or(ApiError::NotFound { what: "plan", id: id.to_string() })?;
+    let p = state.store.plan(id).await?.ok_or(ApiError::NotFound {
+        what: "plan",
+        id: id.to_string(),
+    })?;
     let grids = state.store.plan_grids(id).await?;
     let features = grids
         .iter()

@@ -123,14 +123,16 @@ pub fn read_geojson(
                     target.geometry.0.extend(piece.geometry.0);
                 }
             }
-            Some(first) => return Err(ImportError::record(
-                path,
-                place,
-                format!(
+            Some(first) => {
+                return Err(ImportError::record(
+                    path,
+                    place,
+                    format!(
                     "id {id:?} is also the id of feature {first}; ids must be unique in a {} layer",
                     options.layer
                 ),
-            )),
+                ))
+            }
         }
     }
     Ok((ds, skipped))

@@ -104,7 +104,13 @@ impl CellCache {
     fn rect(&self, col: usize, row: usize) -> Rect<f64> {
         let x = self.minx + col as f64 * self.size;
         let y = self.miny + row as f64 * self.size;
-        Rect::new(Coord { x, y }, Coord { x: x + self.size, y: y + self.size })
+        Rect::new(
+            Coord { x, y },
+            Coord {
+                x: x + self.size,
+                y: y + self.size,
+            },
+        )
     }
 
     /// Marks every cell a segment touches (its closed rectangle grown by a small margin).
@@ -113,10 +119,22 @@ impl CellCache {
         let clamp = |v: f64, n: usize| (v.max(0.0) as usize).min(n - 1);
         let (x0, x1) = (line.start.x.min(line.end.x), line.start.x.max(line.end.x));
         let (y0, y1) = (line.start.y.min(line.end.y), line.start.y.max(line.end.y));
-        let c0 = clamp(((x0 - margin - self.minx) * self.inv_size).floor(), self.cols);
-        let c1 = clamp(((x1 + margin - self.minx) * self.inv_size).floor(), self.cols);
-        let r0 = clamp(((y0 - margin - self.miny) * self.inv_size).floor(), self.rows);
-        let r1 = clamp(((y1 + margin - self.miny) * self.inv_size).floor(), self.rows);
+        let c0 = clamp(
+            ((x0 - margin - self.minx) * self.inv_size).floor(),
+            self.cols,
+        );
+        let c1 = clamp(
+            ((x1 + margin - self.minx) * self.inv_size).floor(),
+            self.cols,
+        );
+        let r0 = clamp(
+            ((y0 - margin - self.miny) * self.inv_size).floor(),
+            self.rows,
+        );
+        let r1 = clamp(
+            ((y1 + margin - self.miny) * self.inv_size).floor(),
+            self.rows,
+        );
         let single = c0 == c1 || r0 == r1;
         for row in r0..=r1 {
             for col in c0..=c1 {
@@ -127,8 +145,14 @@ impl CellCache {
                 let hit = single || {
                     let r = self.rect(col, row);
                     let grown = Rect::new(
-                        Coord { x: r.min().x - margin, y: r.min().y - margin },
-                        Coord { x: r.max().x + margin, y: r.max().y + margin },
+                        Coord {
+                            x: r.min().x - margin,
+                            y: r.min().y - margin,
+                        },
+                        Coord {
+                            x: r.max().x + margin,
+                            y: r.max().y + margin,
+                        },
                     );
                     line.intersects(&grown)
                 };

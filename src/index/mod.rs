@@ -33,7 +33,10 @@ impl Snapshot for GridIndex {
         let grids = store.grids(None).await?;
         let regions = store.regions(None, None).await?;
         let workers = store.workers_by_grid().await?;
-        build_blocking("lookup index", move || GridIndex::build(revision, grids, regions, workers)).await
+        build_blocking("lookup index", move || {
+            GridIndex::build(revision, grids, regions, workers)
+        })
+        .await
     }
 
     fn revision(&self) -> i64 {
@@ -154,7 +157,8 @@ impl GridIndex {
             cells: None,
             regions,
         };
-        let extent = MultiPolygon(index.parts.iter().map(|(_, p)| p.clone()).collect()).bounding_rect();
+        let extent =
+            MultiPolygon(index.parts.iter().map(|(_, p)| p.clone()).collect()).bounding_rect();
         if let Some(extent) = extent {
             index.cells = cells::CellCache::build(
                 &index.parts,
@@ -184,7 +188,11 @@ impl GridIndex {
     /// Parts whose envelope meets a rectangle, in ascending order.
     fn parts_meeting(&self, r: Rect<f64>) -> Vec<u32> {
         let aabb = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-        let mut list: Vec<u32> = self.tree.locate_in_envelope_intersecting(&aabb).map(|e| e.data).collect();
+        let mut list: Vec<u32> = self
+            .tree
+            .locate_in_envelope_intersecting(&aabb)
+            .map(|e| e.data)
+            .collect();
         list.sort_unstable();
         list
     }
@@ -219,7 +227,11 @@ impl GridIndex {
     #[inline]
     pub fn locate(&self, lon: f64, lat: f64) -> Option<&GridRef> {
         let p = Coord { x: lon, y: lat };
-        let found = match self.cells.as_ref().and_then(|c| c.cell(lon, lat).map(|cell| (c, cell))) {
+        let found = match self
+            .cells
+            .as_ref()
+            .and_then(|c| c.cell(lon, lat).map(|cell| (c, cell)))
+        {
             Some((_, cells::Cell::Empty)) => None,
             Some((_, cells::Cell::Inside(g))) => Some(g),
             Some((c, cells::Cell::Mixed { start, len })) => {
@@ -239,7 +251,10 @@ impl GridIndex {
     /// Everything about the grid responsible for `(lon, lat)`.
     pub fn responsible(&self, lon: f64, lat: f64) -> Option<Responsible<'_>> {
         let grid = self.locate(lon, lat)?;
-        let entry = self.grids.binary_search_by_key(&grid.id, |g| g.grid.id).ok()?;
+        let entry = self
+            .grids
+            .binary_search_by_key(&grid.id, |g| g.grid.id)
+            .ok()?;
         let entry = &self.grids[entry];
         let community = self.regions.get(&entry.community_id);
         let mut street = None;
@@ -247,7 +262,9 @@ impl GridIndex {
         let mut parent = community.and_then(|c| c.parent_id);
         // Walk up at most a few levels (a cycle in bad data must not hang a lookup).
         for _ in 0..4 {
-            let Some(r) = parent.and_then(|id| self.regions.get(&id)) else { break };
+            let Some(r) = parent.and_then(|id| self.regions.get(&id)) else {
+                break;
+            };
             match r.level {
                 RegionLevel::Street if street.is_none() => street = Some(r),
                 RegionLevel::District if district.is_none() => district = Some(r),

@@ -8,7 +8,14 @@ use rand_chacha::ChaCha8Rng;
 
 /// `n × n` grids of about `cell_deg` degrees from `(lon0, lat0)`, each a valid polygon;
 /// the grid at column `i`, row `j` is element `j * n + i`.
-pub fn tessellation(n: usize, cell_deg: f64, segments: usize, lon0: f64, lat0: f64, seed: u64) -> Vec<MultiPolygon<f64>> {
+pub fn tessellation(
+    n: usize,
+    cell_deg: f64,
+    segments: usize,
+    lon0: f64,
+    lat0: f64,
+    seed: u64,
+) -> Vec<MultiPolygon<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let segments = segments.max(1);
     // Lattice vertices, jittered inside the lattice (the outer border stays straight).
@@ -38,7 +45,11 @@ pub fn tessellation(n: usize, cell_deg: f64, segments: usize, lon0: f64, lat0: f
         (1..segments)
             .map(|k| {
                 let t = k as f64 / segments as f64;
-                let off = if border { 0.0 } else { rng.gen_range(-0.04..0.04) * cell_deg };
+                let off = if border {
+                    0.0
+                } else {
+                    rng.gen_range(-0.04..0.04) * cell_deg
+                };
                 Coord {
                     x: a.x + dx * t - dy / len * off,
                     y: a.y + dy * t + dx / len * off,

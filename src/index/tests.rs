@@ -35,14 +35,23 @@ fn region(id: i64, parent_id: Option<i64>, level: RegionLevel) -> Region {
 
 /// Grid 7 on the left of x = 1, grid 3 on the right, sharing the edge x = 1.
 fn two_squares() -> GridIndex {
-    let left = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)]]);
-    let right = MultiPolygon(vec![polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)]]);
+    let left = MultiPolygon(vec![
+        polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
+    ]);
+    let right = MultiPolygon(vec![
+        polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)],
+    ]);
     let regions = vec![
         region(1, None, RegionLevel::District),
         region(2, Some(1), RegionLevel::Street),
         region(10, Some(2), RegionLevel::Community),
     ];
-    GridIndex::build(5, vec![grid(7, 10, left), grid(3, 10, right)], regions, HashMap::new())
+    GridIndex::build(
+        5,
+        vec![grid(7, 10, left), grid(3, 10, right)],
+        regions,
+        HashMap::new(),
+    )
 }
 
 #[test]
@@ -101,17 +110,28 @@ fn synthetic_tessellation_is_valid_and_tiles_without_gaps() {
 #[test]
 fn the_cell_cache_agrees_with_exact_tests_everywhere() {
     let t = tessellation(30, 0.002, 8, 116.3, 39.9, 7);
-    let grids = t.into_iter().enumerate().map(|(i, b)| grid(i as i64 + 1, 1, b)).collect();
+    let grids = t
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| grid(i as i64 + 1, 1, b))
+        .collect();
     let idx = GridIndex::build(0, grids, vec![], HashMap::new());
     let (cells, fast) = idx.cache_stats();
-    assert!(cells > 0 && fast * 2 > cells, "{fast} of {cells} cells answer without a polygon test");
+    assert!(
+        cells > 0 && fast * 2 > cells,
+        "{fast} of {cells} cells answer without a polygon test"
+    );
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
     let mut found = 0;
     for _ in 0..50_000 {
         let lon = rng.gen_range(116.29..116.37);
         let lat = rng.gen_range(39.89..39.97);
         let a = idx.locate(lon, lat).map(|g| g.id);
-        assert_eq!(a, idx.locate_uncached(lon, lat).map(|g| g.id), "({lon}, {lat})");
+        assert_eq!(
+            a,
+            idx.locate_uncached(lon, lat).map(|g| g.id),
+            "({lon}, {lat})"
+        );
         found += usize::from(a.is_some());
     }
     // The tessellation covers 0.06² of the 0.08² sampling box: about 56% of the points.
@@ -120,7 +140,10 @@ fn the_cell_cache_agrees_with_exact_tests_everywhere() {
     for j in 0..=30 {
         for i in 0..=30 {
             let (lon, lat) = (116.3 + i as f64 * 0.002, 39.9 + j as f64 * 0.002);
-            assert_eq!(idx.locate(lon, lat).map(|g| g.id), idx.locate_uncached(lon, lat).map(|g| g.id));
+            assert_eq!(
+                idx.locate(lon, lat).map(|g| g.id),
+                idx.locate_uncached(lon, lat).map(|g| g.id)
+            );
         }
     }
 }

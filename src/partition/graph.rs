@@ -69,7 +69,11 @@ impl Graph {
     /// Checks the invariants (symmetry, sorted lists, no self-loops, finite lengths).
     pub fn check(&self) -> Result<(), String> {
         if self.adjacency.len() != self.nodes.len() {
-            return Err(format!("{} adjacency lists for {} nodes", self.adjacency.len(), self.nodes.len()));
+            return Err(format!(
+                "{} adjacency lists for {} nodes",
+                self.adjacency.len(),
+                self.nodes.len()
+            ));
         }
         for (i, list) in self.adjacency.iter().enumerate() {
             for w in list.windows(2) {
@@ -83,7 +87,9 @@ impl Graph {
                 }
                 let back = self.adjacency[j as usize].binary_search_by_key(&(i as u32), |e| e.0);
                 match back {
-                    Ok(k) if (self.adjacency[j as usize][k].1 - len).abs() <= 1e-9 * len.max(1.0) => {}
+                    Ok(k)
+                        if (self.adjacency[j as usize][k].1 - len).abs() <= 1e-9 * len.max(1.0) => {
+                    }
                     _ => return Err(format!("edge {i}-{j} is not symmetric")),
                 }
             }

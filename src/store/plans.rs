@@ -124,20 +124,32 @@ impl Store {
                 ("provisional", Val::Bool(false)),
                 ("source", Val::text("plan")),
                 ("source_id", Val::text(format!("plan{id}-{i}"))),
-                ("geom", Val::Geom(Geometry::MultiPolygon(g.boundary.clone()))),
+                (
+                    "geom",
+                    Val::Geom(Geometry::MultiPolygon(g.boundary.clone())),
+                ),
             ];
             let sql = upsert(tx.dialect(), "grids", &cols, &[], true);
             let gid = tx
-                .fetch_id(&sql, cols.into_iter().map(|(_, v)| v).collect(), &format!("writing grid {}", g.code))
+                .fetch_id(
+                    &sql,
+                    cols.into_iter().map(|(_, v)| v).collect(),
+                    &format!("writing grid {}", g.code),
+                )
                 .await?
-                .ok_or_else(|| StoreError::UnknownReference { what: "grid", reference: g.code.clone() })?;
+                .ok_or_else(|| StoreError::UnknownReference {
+                    what: "grid",
+                    reference: g.code.clone(),
+                })?;
             grid_ids.push(gid);
         }
         for &(building, grid) in &plan.assignment {
-            let grid_id = *grid_ids.get(grid).ok_or_else(|| StoreError::UnknownReference {
-                what: "grid index",
-                reference: grid.to_string(),
-            })?;
+            let grid_id = *grid_ids
+                .get(grid)
+                .ok_or_else(|| StoreError::UnknownReference {
+                    what: "grid index",
+                    reference: grid.to_string(),
+                })?;
             tx.execute(
                 "INSERT INTO plan_assignments (plan_id, building_id, grid_id) VALUES ($1, $2, $3)",
                 vec![Val::int(id), Val::int(building), Val::int(grid_id)],
@@ -152,21 +164,29 @@ impl Store {
     /// One plan.
     pub async fn plan(&self, id: i64) -> Result<Option<Plan>, StoreError> {
         let sql = format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1");
-        let rows: Vec<PlanRow> = self.fetch_all(&sql, vec![Val::int(id)], "reading a plan").await?;
+        let rows: Vec<PlanRow> = self
+            .fetch_all(&sql, vec![Val::int(id)], "reading a plan")
+            .await?;
         Ok(decode_all(rows)?.pop())
     }
 
     /// Every plan of a community, newest first (its history).
     pub async fn plans_of(&self, community_id: i64) -> Result<Vec<Plan>, StoreError> {
         let sql = format!("SELECT {PLAN_COLS} FROM plans WHERE community_id = $1 ORDER BY id DESC");
-        let rows: Vec<PlanRow> = self.fetch_all(&sql, vec![Val::int(community_id)], "listing plans").await?;
+        let rows: Vec<PlanRow> = self
+            .fetch_all(&sql, vec![Val::int(community_id)], "listing plans")
+            .await?;
         decode_all(rows)
     }
 
     /// The published plan of a community.
     pub async fn published_plan(&self, community_id: i64) -> Result<Option<Plan>, StoreError> {
-        let sql = format!("SELECT {PLAN_COLS} FROM plans WHERE community_id = $1 AND status = 'published'");
-        let rows: Vec<PlanRow> = self.fetch_all(&sql, vec![Val::int(community_id)], "reading a plan").await?;
+        let sql = format!(
+            "SELECT {PLAN_COLS} FROM plans WHERE community_id = $1 AND status = 'published'"
+        );
+        let rows: Vec<PlanRow> = self
+            .fetch_all(&sql, vec![Val::int(community_id)], "reading a plan")
+            .await?;
         Ok(decode_all(rows)?.pop())
     }
 
@@ -177,7 +197,10 @@ impl Store {
              FROM grids g WHERE g.plan_id = $1 ORDER BY g.code, g.id",
             self.dialect().geom_out("g.geom")
         );
-        decode_all::<GridRow, _>(self.fetch_all(&sql, vec![Val::int(plan_id)], "listing plan grids").await?)
+        decode_all::<GridRow, _>(
+            self.fetch_all(&sql, vec![Val::int(plan_id)], "listing plan grids")
+                .await?,
+        )
     }
 
     /// The assignment of a plan: (building id, grid id), by building.
@@ -194,7 +217,10 @@ impl Store {
                 "reading an assignment",
             )
             .await?;
-        Ok(rows.into_iter().map(|r| (r.building_id, r.grid_id)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.building_id, r.grid_id))
+            .collect())
     }
 
     /// Publishes a draft in one transaction: the community's published plan is retired,
@@ -215,11 +241,21 @@ impl Store {
             }
             super::Dialect::Sqlite => "UPDATE plans SET id = id WHERE id = $1",
         };
-        tx.execute(lock, vec![Val::int(plan_id)], "locking plans").await?;
+        tx.execute(lock, vec![Val::int(plan_id)], "locking plans")
+            .await?;
         let sql = format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1");
-        let plan: Plan = match tx.fetch_all::<PlanRow>(&sql, vec![Val::int(plan_id)], "reading a plan").await?.pop() {
+        let plan: Plan = match tx
+            .fetch_all::<PlanRow>(&sql, vec![Val::int(plan_id)], "reading a plan")
+            .await?
+            .pop()
+        {
             Some(row) => row.try_into()?,
-            None => return Err(StoreError::UnknownReference { what: "plan", reference: plan_id.to_string() }),
+            None => {
+                return Err(StoreError::UnknownReference {
+                    what: "plan",
+                    reference: plan_id.to_string(),
+                })
+            }
         };
         if plan.status != PlanStatus::Draft {
             return Ok(Err(PublishRefusal::NotDraft(plan.status)));
@@ -232,12 +268,18 @@ impl Store {
             )
             .await?;
         if current != plan.base_plan_id {
-            return Ok(Err(PublishRefusal::Superseded { published_plan_id: current }));
+            return Ok(Err(PublishRefusal::Superseded {
+                published_plan_id: current,
+            }));
         }
         let now = Utc::now();
         if let Some(old) = current {
-            tx.execute("UPDATE plans SET status = 'retired' WHERE id = $1", vec![Val::int(old)], "retiring a plan")
-                .await?;
+            tx.execute(
+                "UPDATE plans SET status = 'retired' WHERE id = $1",
+                vec![Val::int(old)],
+                "retiring a plan",
+            )
+            .await?;
         }
         tx.execute(
             "UPDATE plans SET status = 'published', published_at = $2 WHERE id = $1",

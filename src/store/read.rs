@@ -201,7 +201,9 @@ impl Store {
         let sql = "SELECT w.id, w.name, w.phone, w.role FROM workers w \
                    JOIN worker_grids wg ON wg.worker_id = w.id WHERE wg.grid_id = $1 \
                    ORDER BY w.role, w.name, w.id";
-        let rows = self.fetch_all(sql, vec![Val::int(grid_id)], "listing grid workers").await?;
+        let rows = self
+            .fetch_all(sql, vec![Val::int(grid_id)], "listing grid workers")
+            .await?;
         let mut list: Vec<Worker> = decode_all::<WorkerRow, _>(rows)?;
         sort_workers(&mut list);
         Ok(list)
@@ -235,7 +237,9 @@ impl Store {
             .await?;
         let mut map: HashMap<i64, Vec<Worker>> = HashMap::new();
         for r in rows {
-            map.entry(r.grid_id).or_default().push(Worker::try_from(r.worker)?);
+            map.entry(r.grid_id)
+                .or_default()
+                .push(Worker::try_from(r.worker)?);
         }
         for list in map.values_mut() {
             sort_workers(list);
@@ -250,7 +254,11 @@ impl Store {
             value: i64,
         }
         let rows: Vec<Row> = self
-            .fetch_all("SELECT value FROM revisions WHERE name = $1", vec![Val::text(name)], "reading a revision")
+            .fetch_all(
+                "SELECT value FROM revisions WHERE name = $1",
+                vec![Val::text(name)],
+                "reading a revision",
+            )
             .await?;
         Ok(rows.first().map(|r| r.value).unwrap_or(0))
     }
@@ -265,7 +273,10 @@ impl Store {
              LEFT JOIN {PUBLISHED_ASSIGNMENTS} pa ON pa.building_id = b.id \
              LEFT JOIN grids g ON g.id = pa.grid_id"
         );
-        let own = common.replace("{addr}", "b.road, b.house_number, b.compound, b.building_no");
+        let own = common.replace(
+            "{addr}",
+            "b.road, b.house_number, b.compound, b.building_no",
+        );
         let points = common.replace("{addr}", "a.road, a.house_number, COALESCE(a.compound, b.compound) AS compound, COALESCE(a.building_no, b.building_no) AS building_no");
         let sql = format!(
             "SELECT {own} FROM buildings b {joins} \

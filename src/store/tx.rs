@@ -68,7 +68,12 @@ impl Tx {
     }
 
     /// Runs a query and maps every row.
-    pub async fn fetch_all<R>(&mut self, sql: &str, vals: Vec<Val>, context: &str) -> Result<Vec<R>, StoreError>
+    pub async fn fetch_all<R>(
+        &mut self,
+        sql: &str,
+        vals: Vec<Val>,
+        context: &str,
+    ) -> Result<Vec<R>, StoreError>
     where
         R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
             + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>

@@ -691,9 +691,16 @@ impl Store {
             reason: e.to_string(),
         })?;
         let mut tx = self.begin().await?;
-        let sql = format!("UPDATE grids SET {} WHERE id = $6", tx.dialect().geom_set(1));
+        let sql = format!(
+            "UPDATE grids SET {} WHERE id = $6",
+            tx.dialect().geom_set(1)
+        );
         let changed = tx
-            .execute(&sql, vec![Val::Geom(geometry), Val::int(grid_id)], "updating a grid boundary")
+            .execute(
+                &sql,
+                vec![Val::Geom(geometry), Val::int(grid_id)],
+                "updating a grid boundary",
+            )
             .await?;
         if changed == 0 {
             return Err(StoreError::UnknownReference {

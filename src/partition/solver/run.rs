@@ -255,16 +255,8 @@ fn solve_part(
             }
             tried.push(k);
             cold(&mut part, &mut rng, k, c.dir);
-            let vc = part.total_viol();
-            let kc = part.alive_count();
             repair(&mut part, &mut rng, 1.0);
             let v = part.total_viol();
-            if std::env::var("WG_TRACE").is_ok() {
-                eprintln!(
-                    "attempt k={k} -> {kc} viol {vc} -> repaired {} viol {v}",
-                    part.alive_count()
-                );
-            }
             if best.as_ref().is_none_or(|b| v < b.0) {
                 let (lab, idents) = part.snapshot();
                 best = Some((v, lab, idents));
@@ -288,19 +280,9 @@ fn solve_part(
                 }
             }
         }
-        let t0 = std::time::Instant::now();
-        let o0 = part.objective();
         node_moves(&mut part, &mut rng, None, budget);
-        let o1 = part.objective();
-        let t1 = t0.elapsed();
-        let kept = pair_moves(&mut part, &mut rng, SWEEPS);
-        let o2 = part.objective();
-        let t2 = t0.elapsed();
+        pair_moves(&mut part, &mut rng, SWEEPS);
         node_moves(&mut part, &mut rng, None, budget);
-        let o3 = part.objective();
-        if std::env::var("WG_TRACE").is_ok() {
-            eprintln!("k={} obj {o0:.2} -> {o1:.2} ({:?}) -> {o2:.2} ({:?}, kept {kept}) -> {o3:.2} total {:?}", part.alive_count(), t1, t2, t0.elapsed());
-        }
     }
     let out = (0..part.grids.len())
         .filter(|&a| part.grids[a].alive)
@@ -545,18 +527,23 @@ pub(super) fn run(graph: &Graph, params: &Params, warm: Option<&WarmStart>) -> S
             .iter()
             .map(|&v| u64::from(graph.nodes[v as usize].households))
             .sum();
-        if h == 0 && min > 0 {
-            // Cells without households next to an oversized building join it.
-            let mut best: Option<(f64, u32)> = None;
+        if h < min {
+            // A piece below the floor that only the removal of an oversized building cut
+            // off (not a component of the graph) joins that building's grid.
+            let mut shared: Vec<(u32, f64)> = Vec::new();
             for &v in &comp {
                 for &(u, l) in &graph.adjacency[v as usize] {
                     let o = oversized_grid[u as usize];
-                    if o != NONE && best.is_none_or(|b| l > b.0 || (l == b.0 && o < b.1)) {
-                        best = Some((l, o));
+                    if o != NONE {
+                        match shared.iter_mut().find(|e| e.0 == o) {
+                            Some(e) => e.1 += l,
+                            None => shared.push((o, l)),
+                        }
                     }
                 }
             }
-            if let Some((_, o)) = best {
+            let best = shared.into_iter().reduce(|a, b| if b.1 > a.1 || (b.1 == a.1 && b.0 < a.0) { b } else { a });
+            if let Some((o, _)) = best {
                 let g = &mut out[o as usize];
                 g.nodes.extend_from_slice(&comp);
                 g.nodes.sort_unstable();

@@ -477,6 +477,72 @@ fn warm_start_after_small_edit_moves_little() {
     );
 }
 
+/// Demolished buildings (gone from the graph) and new ones (no warm label, new
+/// households), half a percent each: still under 2% of the households moved.
+#[test]
+fn warm_start_with_new_and_removed_buildings() {
+    let (mut moved, mut hh) = (0u64, 0u64);
+    for seed in 0..12u64 {
+        let (g, mix, kind) = instance(seed + 6000, 1500);
+        let p = params(Mode::Target(450), seed);
+        let before = solve(&g, &p, None);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let n = g.len();
+        let keep: Vec<usize> = (0..n).filter(|_| rng.gen::<f64>() >= 0.005).collect();
+        let mut index = vec![u32::MAX; n];
+        for (i, &v) in keep.iter().enumerate() {
+            index[v] = i as u32;
+        }
+        let mut g2 = Graph {
+            nodes: keep.iter().map(|&v| g.nodes[v].clone()).collect(),
+            adjacency: keep
+                .iter()
+                .map(|&v| {
+                    g.adjacency[v]
+                        .iter()
+                        .filter(|e| index[e.0 as usize] != u32::MAX)
+                        .map(|&(u, l)| (index[u as usize], l))
+                        .collect()
+                })
+                .collect(),
+        };
+        let mut assignment: Vec<Option<u32>> =
+            keep.iter().map(|&v| Some(before.assignment[v])).collect();
+        for (i, a) in assignment.iter_mut().enumerate() {
+            if rng.gen::<f64>() < 0.005 {
+                *a = None;
+                g2.nodes[i].households = mix.draw(&mut rng);
+            }
+        }
+        let warm = WarmStart {
+            assignment,
+            ..WarmStart::default()
+        };
+        let after = solve(&g2, &p, Some(&warm));
+        let r = check(&g2, &p, &after);
+        assert_eq!(r.unexplained, 0, "seed {seed}");
+        assert!(
+            !after
+                .issues
+                .iter()
+                .any(|i| matches!(i, Issue::NotContiguous { .. })),
+            "seed {seed}"
+        );
+        let share = after.households_moved as f64 / total(&g2) as f64;
+        assert!(
+            share < 0.02,
+            "seed {seed} ({kind}): {:.2}% moved",
+            share * 100.0
+        );
+        moved += after.households_moved;
+        hh += total(&g2);
+    }
+    println!(
+        "new and removed buildings: {:.2}% of households moved",
+        moved as f64 * 100.0 / hh as f64
+    );
+}
+
 /// A warm start on unchanged input changes nothing.
 #[test]
 fn warm_start_on_same_input_keeps_the_plan() {
