@@ -163,7 +163,10 @@ impl Instance {
 
 /// Sites and barriers of every community of a prepared dataset, as `plan::propose` builds
 /// them (barriers whose envelope meets the community's; hard by the default classes).
-fn communities(ds: &Dataset) -> Vec<(String, MultiPolygon<f64>, Vec<Site>, Vec<BarrierLine>)> {
+/// A community to tessellate: name, boundary, buildings and barriers.
+type CommunityInput = (String, MultiPolygon<f64>, Vec<Site>, Vec<BarrierLine>);
+
+fn communities(ds: &Dataset) -> Vec<CommunityInput> {
     let mut out = Vec::new();
     for r in ds
         .regions
@@ -207,9 +210,7 @@ fn communities(ds: &Dataset) -> Vec<(String, MultiPolygon<f64>, Vec<Site>, Vec<B
     out
 }
 
-fn tessellate_all(
-    list: Vec<(String, MultiPolygon<f64>, Vec<Site>, Vec<BarrierLine>)>,
-) -> Result<(Vec<Part>, f64), String> {
+fn tessellate_all(list: Vec<CommunityInput>) -> Result<(Vec<Part>, f64), String> {
     let mut parts = Vec::new();
     let started = Instant::now();
     for (name, boundary, sites, barriers) in list {

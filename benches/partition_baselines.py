@@ -91,7 +91,8 @@ def within_distance(xs, ys):
 
 
 def spopt_once(inst, comps, adj, households, seed, cap):
-    """One max-p run over all components; returns (labels, p, objective, seconds)."""
+    """One max-p run over all components: (labels, p, objective, wall s, CPU s). Raises
+    RunTimeout (with the wall and CPU seconds spent) after `cap` seconds."""
     import numpy as np
     import pandas as pd
     from libpysal.weights import W
@@ -104,6 +105,7 @@ def spopt_once(inst, comps, adj, households, seed, cap):
     objective = 0.0
     x, y = inst["x"], inst["y"]
     elapsed = 0.0
+    cpu = 0.0
     for comp in comps:
         hh = sum(households[v] for v in comp)
         if len(comp) == 1 or hh < 2 * MIN_HOUSEHOLDS:
@@ -124,6 +126,7 @@ def spopt_once(inst, comps, adj, households, seed, cap):
         )
         np.random.seed(seed)
         started = time.perf_counter()
+        started_cpu = time.process_time()
         signal.alarm(max(1, int(cap - elapsed)))
         try:
             with warnings.catch_warnings():
@@ -132,9 +135,14 @@ def spopt_once(inst, comps, adj, households, seed, cap):
                 w = W(neighbors, silence_warnings=True)
                 model = MaxPHeuristic(df, w, ["x", "y"], "households", MIN_HOUSEHOLDS)
                 model.solve()
+        except RunTimeout:
+            raise RunTimeout(
+                elapsed + time.perf_counter() - started, cpu + time.process_time() - started_cpu
+            ) from None
         finally:
             signal.alarm(0)
         elapsed += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
         lab = list(model.labels_)
         regions = {}
         for k, v in enumerate(comp):
@@ -152,19 +160,23 @@ def spopt_once(inst, comps, adj, households, seed, cap):
             members.setdefault(labels[v], []).append(v)
         for vs in members.values():
             objective += within_distance([x[v] for v in vs], [y[v] for v in vs])
-    return labels, p, objective, elapsed
+    return labels, p, objective, elapsed, cpu
 
 
 # --- spopt scheduling ------------------------------------------------------------------
 #
 # The spopt runs (seeds 1..N of every instance, then one run on the edited households
-# with the best seed) go to --workers processes, one run per process at a time. The order:
-# the 2,000-building instance first (its runtime ratio is a target), then the largest
-# instance's first seed (which decides whether it is skipped), then the others from the
-# smallest; a re-run after the edit goes first as soon as its instance has all its seeds.
-# A run is stopped after --run-cap seconds, or at the --budget deadline; a stopped run of
-# an instance's first seed skips the instance; runs not started by the deadline are left
-# out and said so.
+# with the best seed) go to --workers processes, one run per process at a time. Order:
+# the instance marked `ratio_target` (2,000 buildings: its runtime ratio is a target),
+# then the largest instance's first seed (which decides whether it is skipped), then the
+# others from the smallest; a re-run after the edit goes first as soon as its instance has
+# all its seeds. Runs of the largest instance are stopped after --run-cap seconds (and a
+# stopped first seed skips it); runs of the others after --safety-cap seconds (spopt's
+# annealing can loop for ever), which leaves that seed out. Everything stops at the
+# --budget deadline; runs not done by then are left out and said so. Each run's wall time
+# and CPU time (process_time of its process) are reported.
+
+MIN_START_S = 10  # no run is started with less budget left than this
 
 _WORKER_CACHE = {}
 
@@ -178,7 +190,8 @@ def _worker_init():
 
 
 def _worker_run(path, seed, edited, cap):
-    """One spopt run in a worker: ("ok", labels, p, objective, seconds) or ("timeout",)."""
+    """One spopt run in a worker: ("ok", labels, p, objective, wall s, CPU s) or
+    ("timeout", wall s, CPU s)."""
     if path not in _WORKER_CACHE:
         _WORKER_CACHE.clear()
         with open(path) as f:
@@ -188,10 +201,11 @@ def _worker_run(path, seed, edited, cap):
     inst, comps, adj = _WORKER_CACHE[path]
     households = inst["edited_households"] if edited else inst["households"]
     try:
-        labels, p, obj, t = spopt_once(inst, comps, adj, households, seed, cap)
-    except RunTimeout:
-        return ("timeout",)
-    return ("ok", labels, p, obj, t)
+        labels, p, obj, t, cpu = spopt_once(inst, comps, adj, households, seed, cap)
+    except RunTimeout as e:
+        wall, cpu = e.args if len(e.args) == 2 else (cap, float("nan"))
+        return ("timeout", wall, cpu)
+    return ("ok", labels, p, obj, t, cpu)
 
 
 def run_spopt_all(paths, names, sizes, targets, args):
@@ -200,7 +214,6 @@ def run_spopt_all(paths, names, sizes, targets, args):
     import multiprocessing
 
     n_inst = len(paths)
-    out = [None] * n_inst
     try:
         import libpysal  # noqa: F401
         import spopt  # noqa: F401
@@ -209,82 +222,95 @@ def run_spopt_all(paths, names, sizes, targets, args):
     started = time.monotonic()
     deadline = started + args.budget
     largest = max(range(n_inst), key=lambda i: sizes[i])
-    # Instance order: 2,000 buildings, then the largest, then by size.
     order = sorted(range(n_inst), key=lambda i: (not targets[i], i != largest, sizes[i]))
+    queue = [(i, seed) for i in order for seed in range(1, args.seeds + 1)]
+    if n_inst > 1:
+        # The largest instance's other seeds only after everything else.
+        rest = [t for t in queue if t[0] == largest and t[1] > 1]
+        queue = [t for t in queue if t not in rest] + rest
+    out = [None] * n_inst
     runs = {i: [] for i in range(n_inst)}
     labels = {i: {} for i in range(n_inst)}
     state = {i: "running" for i in range(n_inst)}
     reason = {i: "" for i in range(n_inst)}
     notes = {i: [] for i in range(n_inst)}
-    queue = [(i, seed) for i in order for seed in range(1, args.seeds + 1)]
-    # The largest instance's seeds after its first go after everything else.
-    first = [t for t in queue if not (t[0] == largest and t[1] > 1 and n_inst > 1)]
-    queue = first + [t for t in queue if t not in first]
+    settled = {i: 0 for i in range(n_inst)}  # seeds finished, stopped or failed
     edit_ready = []
     in_flight = {}
-    submitted = {i: 0 for i in range(n_inst)}
-    done = {i: 0 for i in range(n_inst)}
+    not_started = {i: 0 for i in range(n_inst)}
 
     def finish(i):
-        ok = runs[i]
-        if not ok:
-            return
-        best = max(ok, key=lambda r: (r["p"], -r["objective"]))
+        best = max(runs[i], key=lambda r: (r["p"], -r["objective"]))
         out[i] = {
             "status": "ok",
             "labels": labels[i][best["seed"]],
             "best_seed": best["seed"],
-            "runs": sorted(ok, key=lambda r: r["seed"]),
-            "time_s": sum(r["time_s"] for r in ok) / len(ok),
+            "runs": sorted(runs[i], key=lambda r: r["seed"]),
+            "time_s": sum(r["time_s"] for r in runs[i]) / len(runs[i]),
+            "cpu_s": sum(r["cpu_s"] for r in runs[i]) / len(runs[i]),
         }
 
+    def settle(i):
+        settled[i] += 1
+        if state[i] == "running" and settled[i] == args.seeds:
+            if runs[i]:
+                finish(i)
+                state[i] = "done"
+                edit_ready.append(i)
+            else:
+                state[i] = "skipped"
+
     ctx = multiprocessing.get_context("fork")
-    with cf.ProcessPoolExecutor(max_workers=args.workers, mp_context=ctx, initializer=_worker_init) as ex:
+    with cf.ProcessPoolExecutor(
+        max_workers=args.workers, mp_context=ctx, initializer=_worker_init
+    ) as ex:
         while True:
-            now = time.monotonic()
-            while len(in_flight) < args.workers and (edit_ready or queue) and now < deadline:
+            while len(in_flight) < args.workers and (edit_ready or queue):
+                left = deadline - time.monotonic()
+                if left < MIN_START_S:
+                    break
                 if edit_ready:
                     i = edit_ready.pop(0)
-                    task = (i, out[i]["best_seed"], True)
+                    seed, edited = out[i]["best_seed"], True
                 else:
                     i, seed = queue.pop(0)
                     if state[i] != "running":
                         continue
-                    task = (i, seed, False)
-                    submitted[i] += 1
-                cap = min(args.run_cap, deadline - now)
-                fut = ex.submit(_worker_run, paths[task[0]], task[1], task[2], cap)
-                in_flight[fut] = (task, cap)
+                    edited = False
+                limit = args.run_cap if i == largest else args.safety_cap
+                cap = min(limit, left)
+                fut = ex.submit(_worker_run, paths[i], seed, edited, cap)
+                in_flight[fut] = (i, seed, edited, cap, limit)
             if not in_flight:
                 break
             finished, _ = cf.wait(list(in_flight), return_when=cf.FIRST_COMPLETED)
             for fut in finished:
-                (i, seed, edited), cap = in_flight.pop(fut)
+                i, seed, edited, cap, limit = in_flight.pop(fut)
                 try:
                     res = fut.result()
                 except Exception as e:  # noqa: BLE001
                     res = ("error", f"{type(e).__name__}: {e}")
                 what = "after the edit" if edited else f"seed {seed}"
                 if res[0] == "ok":
-                    _, lab, p, obj, t = res
-                    log(f"{names[i]}: spopt {what}: p={p} objective={obj:.4e} {t:.2f} s")
+                    _, lab, p, obj, t, cpu = res
+                    log(f"{names[i]}: spopt {what}: p={p} objective={obj:.4e} {t:.2f} s (CPU {cpu:.2f} s)")
                     if edited:
                         out[i]["edited_labels"] = lab
                         out[i]["edited_time_s"] = t
-                        out[i]["edited_seed"] = seed
                     else:
-                        runs[i].append({"seed": seed, "time_s": t, "p": p, "objective": obj})
+                        runs[i].append(
+                            {"seed": seed, "time_s": t, "cpu_s": cpu, "p": p, "objective": obj}
+                        )
                         labels[i][seed] = lab
                 elif res[0] == "timeout":
-                    why = (
-                        f"ran longer than {args.run_cap} s (stopped)"
-                        if cap >= args.run_cap
-                        else f"stopped at the {args.budget} s budget of the spopt runs"
-                    )
+                    if cap >= limit:
+                        why = f"ran longer than {limit} s (stopped after {res[1]:.0f} s, CPU {res[2]:.0f} s)"
+                    else:
+                        why = f"was stopped at the {args.budget} s budget of the spopt runs"
                     log(f"{names[i]}: spopt {what} {why}")
                     if edited:
                         notes[i].append(f"the re-run after the edit {why}")
-                    elif seed == 1 or not runs[i]:
+                    elif i == largest and cap >= limit:
                         state[i] = "skipped"
                         reason[i] = f"seed {seed} {why}"
                     else:
@@ -294,34 +320,33 @@ def run_spopt_all(paths, names, sizes, targets, args):
                     if edited:
                         notes[i].append(f"the re-run after the edit failed: {res[1]}")
                     else:
-                        state[i] = "error"
-                        reason[i] = f"seed {seed}: {res[1]}"
+                        notes[i].append(f"seed {seed} failed: {res[1]}")
                 if not edited:
-                    done[i] += 1
-                    if state[i] == "running" and done[i] == args.seeds:
-                        finish(i)
-                        state[i] = "done"
-                        edit_ready.append(i)
+                    settle(i)
+    for i, seed in queue:
+        if state[i] == "running":
+            not_started[i] += 1
     for i in range(n_inst):
         if state[i] == "running" and runs[i]:
-            # Cut by the budget: what ran.
             finish(i)
+        if not_started[i]:
             notes[i].append(
-                f"only {len(runs[i])} of {args.seeds} seeds ran within the {args.budget} s budget"
+                f"{not_started[i]} of {args.seeds} seeds not started within the {args.budget} s budget"
             )
         if out[i] is None:
-            if state[i] in ("skipped", "error"):
-                out[i] = {"status": state[i], "reason": reason[i], "runs": runs[i]}
+            if state[i] == "skipped" and reason[i]:
+                out[i] = {"status": "skipped", "reason": reason[i]}
             else:
                 out[i] = {
                     "status": "skipped",
-                    "reason": f"not run within the {args.budget} s budget of the spopt runs",
+                    "reason": "no run finished within the budget" + (": " + "; ".join(notes[i]) if notes[i] else ""),
                 }
-        elif "edited_labels" not in out[i] and not notes[i]:
+                notes[i] = []
+        elif "edited_labels" not in out[i] and not any("after the edit" in n for n in notes[i]):
             notes[i].append("no re-run after the edit within the budget")
         if notes[i]:
             out[i]["note"] = "spopt: " + "; ".join(notes[i])
-    log(f"spopt runs took {time.monotonic() - started:.0f} s with {args.workers} workers")
+    log(f"spopt: {time.monotonic() - started:.0f} s with {args.workers} workers")
     return out
 
 
@@ -333,6 +358,7 @@ def metis_once(comps, adj, lengths, households, wangge_labels):
     labels = [-1] * n
     next_label = 0
     elapsed = 0.0
+    cpu = 0.0
     all_contiguous = True
     for comp in comps:
         k = len({wangge_labels[v] for v in comp})
@@ -408,6 +434,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--run-cap", type=int, default=120)
+    ap.add_argument("--safety-cap", type=int, default=300)
     ap.add_argument("--budget", type=int, default=450, help="seconds for all spopt runs")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("instances", nargs="+")

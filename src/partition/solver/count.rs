@@ -1,7 +1,8 @@
 //! Grid counts for `Most` and `Fewest`: after a plan within the bounds is found, grids are
 //! added (`Most`: a grid split in two, or a neighbourhood re-solved into one grid more) or
 //! removed (`Fewest`: two neighbours merged, or a neighbourhood re-solved into one grid
-//! fewer) as long as every grid stays within the bounds.
+//! fewer) as long as every grid stays within the bounds. Also: which counts a cold start
+//! tries first.
 
 use rand_chacha::ChaCha8Rng;
 
@@ -10,7 +11,9 @@ use super::part::Part;
 use super::repair::{apply_leaves, region};
 use super::split::split_pair;
 use super::sub::NONE;
+use super::Mode;
 
+/// Whether every leaf is within the bounds.
 fn within(part: &Part, ls: &[Vec<u32>]) -> bool {
     let cfg = part.cfg;
     ls.iter()
@@ -103,4 +106,72 @@ pub(super) fn more(part: &mut Part, rng: &mut ChaCha8Rng) -> usize {
         }
     }
     added
+}
+
+/// The grid count range of a part of `h` households and `m` nodes, the first count to try
+/// and the direction in which counts may be adjusted (−1 fewer, +1 more, 0 either); None
+/// for the range when no count fits the bounds.
+pub(super) struct Counts {
+    pub range: Option<(u32, u32)>,
+    pub first: u32,
+    pub mid: u32,
+    pub dir: i32,
+}
+
+pub(super) fn counts(mode: Mode, h: u64, m: usize, min: u64, max: u64) -> Counts {
+    let n_min = h.div_ceil(max.max(1)).max(1);
+    let n_max = h.checked_div(min).unwrap_or(m as u64).min(m as u64);
+    if n_min > n_max {
+        let over = h.saturating_sub(n_max.max(1) * max);
+        let under = (n_min * min).saturating_sub(h);
+        let k = if n_max == 0 || under < over {
+            n_min.min(m as u64)
+        } else {
+            n_max
+        };
+        let k = k.max(1) as u32;
+        return Counts {
+            range: None,
+            first: k,
+            mid: k,
+            dir: 0,
+        };
+    }
+    let clamp = |k: i64| k.clamp(n_min as i64, n_max as i64) as u32;
+    let mid = clamp((2.0 * h as f64 / (min + max) as f64).round() as i64);
+    let (first, dir) = match mode {
+        Mode::Most => (n_max as u32, -1),
+        Mode::Fewest => (n_min as u32, 1),
+        Mode::Target(t) => {
+            let k0 = clamp((h as f64 / f64::from(t.max(1))).round() as i64);
+            (k0, (i64::from(mid) - i64::from(k0)).signum() as i32)
+        }
+    };
+    Counts {
+        range: Some((n_min as u32, n_max as u32)),
+        first,
+        mid,
+        dir,
+    }
+}
+
+/// The count to try after an attempt that reached `reached` grids with households left
+/// outside the bounds: a step towards the middle of the bounds, the last one to it.
+pub(super) fn next_count(c: &Counts, reached: u32, attempt: usize) -> u32 {
+    let Some((lo, hi)) = c.range else {
+        return c.first;
+    };
+    let towards = if c.dir != 0 {
+        c.dir
+    } else if c.mid >= reached {
+        1
+    } else {
+        -1
+    };
+    let k = match attempt {
+        1 => i64::from(reached) + i64::from(towards) * (i64::from(reached) / 100).max(1),
+        2 => i64::from(reached) + i64::from(towards) * (i64::from(reached) / 25).max(2),
+        _ => i64::from(c.mid),
+    };
+    (k.clamp(i64::from(lo), i64::from(hi))) as u32
 }

@@ -3,17 +3,29 @@
 //! compact. Deterministic for a seed.
 //!
 //! How: buildings above the ceiling become grids of their own and pinned grids are kept as
-//! they are; every connected part of the rest is solved on its own. Cold start: recursive
-//! bisection (straight-line cuts along a few directions, random spanning trees when lines
-//! fail) into as many grids as the mode asks, grid counts nudged where the households do
-//! not fit; then repair (chains of node moves, pair re-splits, splits and merges) of any
-//! grid left outside the bounds; then local search (boundary-node moves and pair
-//! re-splits) maximising mean Polsby–Popper, with a pull towards the target size in
-//! `Target` mode. Warm start: the current plan is rebuilt on the graph, only what breaks
-//! the bounds or contiguity is repaired, and every household moved away from its grid
-//! costs objective, so the result stays close. Whatever cannot be met is listed in
-//! [`Solution::issues`]; a grid outside the bounds always gets an `OutOfBounds`, next to
-//! the issue that explains it.
+//! they are; every connected part of the rest is solved on its own, with its own grid
+//! count (see [`Mode`]).
+//!
+//! * Cold start: recursive bisection into as many grids as the mode asks. Each cut is the
+//!   best of straight-line cuts along eight directions (shortest cut, households spread so
+//!   that both sides keep room within the bounds), with random spanning trees when no line
+//!   gives two connected sides; where the households fit no cut, a side's grid count is
+//!   nudged by one, or the least-violating cut is taken.
+//! * Repair of any grid left outside the bounds: short chains of boundary-node moves, then
+//!   re-splitting it with a neighbour, splitting or merging it, and last re-solving its
+//!   neighbourhood. `Most` and `Fewest` then add or remove grids while the bounds allow.
+//! * Local search: boundary-node moves and pair re-splits (the union of two neighbouring
+//!   grids cut again along the best line, then polished) that raise the sum of the grids'
+//!   Polsby–Popper scores, less a pull towards the target size in `Target` mode.
+//! * Warm start: the current plan is rebuilt on the graph (new buildings join a
+//!   neighbouring grid), only grids outside the bounds or in pieces are repaired, and every
+//!   household away from its grid costs objective, so the result stays close; grid counts
+//!   change only where the bounds require it. Labels keep their warm values where they can.
+//!
+//! Whatever cannot be met is listed in [`Solution::issues`]: a grid outside the bounds
+//! always gets an `OutOfBounds`, next to the issue that explains it (`OversizedBuilding`,
+//! `SmallComponent`, or `InfeasibleComponent` for a part whose households provably fit no
+//! grids).
 
 use serde::Serialize;
 
@@ -21,6 +33,8 @@ use super::Graph;
 
 mod cold;
 mod count;
+mod issues;
+mod labels;
 mod local;
 mod metrics;
 mod part;

@@ -207,7 +207,8 @@ impl<'a> Part<'a> {
         }
     }
 
-    /// Whole objective (for checks and reports).
+    /// Whole objective (for checks).
+    #[cfg(test)]
     pub fn objective(&self) -> f64 {
         let mut s = 0.0;
         for a in 0..self.grids.len() as u32 {

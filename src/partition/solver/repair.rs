@@ -349,7 +349,13 @@ pub(super) fn apply_leaves(part: &mut Part, region: &[u32], ls: &[Vec<u32>]) {
 /// Re-solves grid `x` together with the grids up to `radius` steps away (none holding
 /// pinned nodes): their union is bisected again into as many grids, or one more or one
 /// fewer; true when that lowered the violation.
-fn resolve_region(part: &mut Part, rng: &mut ChaCha8Rng, x: u32, radius: usize) -> bool {
+fn resolve_region(
+    part: &mut Part,
+    rng: &mut ChaCha8Rng,
+    x: u32,
+    radius: usize,
+    per_household: f64,
+) -> bool {
     let cfg = part.cfg;
     let Some(region) = region(part, x, radius) else {
         return false;
@@ -376,19 +382,52 @@ fn resolve_region(part: &mut Part, rng: &mut ChaCha8Rng, x: u32, radius: usize) 
     } else {
         counts.extend([k + 1, k - 1].into_iter().filter(|&c| c >= 1));
     }
+    let total = part.total_viol();
+    let was = part.logging;
+    part.logging = true;
+    let mark = part.log.len();
+    let mut kept = false;
     for kk in counts {
         let ls = leaves(part, rng, set.clone(), kk, 0);
-        let after: u64 = ls
-            .iter()
-            .map(|l| cfg.viol(l.iter().map(|&v| u64::from(part.g.h[v as usize])).sum()))
-            .sum();
-        if after >= before {
-            continue;
-        }
         apply_leaves(part, &region, &ls);
-        return true;
+        // Chains mend what the bisection left outside the bounds.
+        chains(part, per_household, 4);
+        if part.total_viol() < total {
+            kept = true;
+            break;
+        }
+        part.undo_to(mark);
     }
-    false
+    if kept && !was {
+        part.log.truncate(mark);
+    }
+    part.logging = was;
+    kept
+}
+
+/// Rounds of chains over the violating grids, until a round changes nothing.
+fn chains(part: &mut Part, per_household: f64, rounds: usize) {
+    for _ in 0..rounds {
+        let cfg = part.cfg;
+        let bad: Vec<u32> = (0..part.grids.len() as u32)
+            .filter(|&a| part.grids[a as usize].alive && cfg.viol(part.grids[a as usize].w) > 0)
+            .collect();
+        let mut progress = false;
+        for x in bad {
+            if !part.grids[x as usize].alive || cfg.viol(part.grids[x as usize].w) == 0 {
+                continue;
+            }
+            if let Some(chain) = find_chain(part, x, per_household) {
+                for (v, b) in chain {
+                    part.set_label(v, b);
+                }
+                progress = true;
+            }
+        }
+        if !progress {
+            return;
+        }
+    }
 }
 
 /// One structural fix for grid `x`; true when applied.
@@ -479,7 +518,9 @@ pub(super) fn repair(part: &mut Part, rng: &mut ChaCha8Rng, per_household: f64) 
         // Last resort: re-solve the neighbourhood of a violating grid, wider each time.
         while radius <= 3 && !progress {
             for &(_, x) in &bad {
-                if part.grids[x as usize].alive && resolve_region(part, rng, x, radius) {
+                if part.grids[x as usize].alive
+                    && resolve_region(part, rng, x, radius, per_household)
+                {
                     progress = true;
                     break;
                 }

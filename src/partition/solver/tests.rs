@@ -309,6 +309,76 @@ fn oversized_building_is_its_own_grid() {
     }
 }
 
+/// A piece below the floor that only an oversized building cuts off joins that building's
+/// grid (it is no component of the graph, so no `SmallComponent`).
+#[test]
+fn piece_behind_an_oversized_building_joins_it() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let mut g = lattice(&mut rng, 3, 1, 0.0, Mix::CITY);
+    for (v, h) in [50, 900, 400].into_iter().enumerate() {
+        g.nodes[v].households = h;
+    }
+    let p = params(Mode::Target(450), 1);
+    let sol = solve(&g, &p, None);
+    check(&g, &p, &sol);
+    assert_eq!(sol.assignment[0], sol.assignment[1]);
+    assert_ne!(sol.assignment[2], sol.assignment[1]);
+    assert!(!sol
+        .issues
+        .iter()
+        .any(|i| matches!(i, Issue::SmallComponent { .. })));
+    assert!(sol
+        .issues
+        .iter()
+        .any(|i| matches!(i, Issue::OversizedBuilding { node: 1, .. })));
+}
+
+/// The running figures of the working state agree with a recount after a full run of
+/// cold start, repair and local search.
+#[test]
+fn running_figures_agree_with_a_recount() {
+    use super::part::{Cfg, Part};
+    use super::sub::{effective_perimeters, Sub, NONE};
+    for seed in 0..6u64 {
+        let (g, _, _) = instance(seed + 7000, 700);
+        let comp = g
+            .components()
+            .into_iter()
+            .max_by_key(|c| c.len())
+            .expect("a component");
+        let eff = effective_perimeters(&g);
+        let mut local = vec![NONE; g.len()];
+        let sub = Sub::build(&g, &comp, &eff, &mut local);
+        let cfg = Cfg {
+            min: 300,
+            max: 600,
+            target: 450.0,
+            beta: 0.1,
+            lambda: 0.0,
+            eta: 0.0,
+        };
+        let mut part = Part::new(&sub, &cfg, vec![NONE; sub.n()], vec![false; sub.n()]);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let k = (sub.total_h / 450).max(1) as u32;
+        super::cold::cold(&mut part, &mut rng, k, 0);
+        super::repair::repair(&mut part, &mut rng, 1.0);
+        super::local::node_moves(&mut part, &mut rng, None, 100_000);
+        super::local::pair_moves(&mut part, &mut rng, 3);
+        let running = part.objective();
+        let grids = part.grids.clone();
+        let (lab, idents) = part.snapshot();
+        part.load(lab, &idents);
+        let alive: Vec<_> = grids.iter().filter(|g| g.alive).collect();
+        assert_eq!(alive.len(), part.grids.len());
+        for (a, b) in alive.iter().zip(&part.grids) {
+            assert_eq!(a.w, b.w);
+            assert!((a.area - b.area).abs() < 1e-6 * b.area.max(1.0));
+            assert!((a.perim() - b.perim()).abs() < 1e-6 * b.perim().max(1.0));
+        }
+        assert!((running - part.objective()).abs() < 1e-6 * running.abs().max(1.0));
+    }
+}
+
 /// Parts cut off by barriers with too few households are grids of their own, reported;
 /// so is a cut-off cell without households.
 #[test]
@@ -541,6 +611,41 @@ fn warm_start_with_new_and_removed_buildings() {
         "new and removed buildings: {:.2}% of households moved",
         moved as f64 * 100.0 / hh as f64
     );
+}
+
+/// A warm start made under other bounds is repaired into the new ones: whenever a cold
+/// run meets the new bounds, so does the warm run.
+#[test]
+fn warm_start_under_new_bounds() {
+    let (mut warm_bad, mut cold_bad) = (0, 0);
+    for seed in 0..10u64 {
+        let (g, _, kind) = instance(seed + 8000, 1000);
+        let sol = solve(&g, &params(Mode::Target(450), seed), None);
+        for (min, max) in [(350, 500), (320, 560), (200, 700)] {
+            let p = Params {
+                min,
+                max,
+                mode: Mode::Target(450),
+                seed,
+            };
+            let again = solve(&g, &p, Some(&warm_of(&sol)));
+            let r = check(&g, &p, &again);
+            assert!(!again
+                .issues
+                .iter()
+                .any(|i| matches!(i, Issue::NotContiguous { .. })));
+            let cold = check(&g, &p, &solve(&g, &p, None));
+            if r.unexplained > 0 {
+                assert!(
+                    cold.unexplained > 0,
+                    "seed {seed} ({kind}) {min}-{max}: only the warm run fails"
+                );
+            }
+            warm_bad += r.unexplained;
+            cold_bad += cold.unexplained;
+        }
+    }
+    println!("new bounds: grids outside them without a reason: warm {warm_bad}, cold {cold_bad}");
 }
 
 /// A warm start on unchanged input changes nothing.
@@ -786,6 +891,21 @@ fn quality() {
         let p = params(Mode::Target(450), seed);
         let (sol, dt) = timed(3, || solve(&g, &p, None));
         let r = check(&g, &p, &sol);
+        let dev: f64 = sol
+            .grids
+            .iter()
+            .map(|s| (s.households as f64 - 450.0).abs() / 450.0)
+            .sum::<f64>()
+            / sol.grids.len() as f64;
+        let edge = sol
+            .grids
+            .iter()
+            .filter(|s| s.households < 320 || s.households > 580)
+            .count();
+        println!(
+            "  seed {seed}: k={} pp={:.3} mean |w-t|/t={dev:.3} near bounds {edge}",
+            r.grids, r.mean_pp
+        );
         tot_pp += r.mean_pp;
         tot_t += dt;
         cnt += 1.0;
@@ -820,5 +940,69 @@ fn dump_instances() {
             s.push('\n');
         }
         std::fs::write(format!("{dir}/g{seed}.txt"), s).expect("write");
+    }
+}
+
+/// Long fuzz run (`cargo test --release fuzz -- --ignored`): random instances, modes,
+/// bounds, warm starts with pins and edits; invariants only.
+#[test]
+#[ignore]
+fn fuzz() {
+    let runs: u64 = std::env::var("FUZZ_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
+    for seed in 0..runs {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xf022);
+        let n = rng.gen_range(1..400);
+        let (g, mix, kind) = instance(seed + 100_000, n);
+        let mode = match rng.gen_range(0..4) {
+            0 => Mode::Most,
+            1 => Mode::Fewest,
+            _ => Mode::Target(rng.gen_range(0..900)),
+        };
+        let min = rng.gen_range(0..500);
+        let max = min + rng.gen_range(0..600);
+        let p = Params {
+            min,
+            max,
+            mode,
+            seed,
+        };
+        let sol = solve(&g, &p, None);
+        check(&g, &p, &sol);
+        assert!(
+            !sol.issues
+                .iter()
+                .any(|i| matches!(i, Issue::NotContiguous { .. })),
+            "seed {seed} {kind}"
+        );
+        let (g2, _) = edit(&mut rng, &g, 0.05, mix);
+        let k = sol.grids.len() as u32;
+        let warm = WarmStart {
+            assignment: sol
+                .assignment
+                .iter()
+                .map(|&a| {
+                    if rng.gen::<f64>() < 0.05 {
+                        None
+                    } else {
+                        Some(a)
+                    }
+                })
+                .collect(),
+            pinned_nodes: (0..g.len()).map(|_| rng.gen::<f64>() < 0.03).collect(),
+            pinned_grids: (0..rng.gen_range(0..3))
+                .map(|_| rng.gen_range(0..k.max(1) + 1))
+                .collect(),
+        };
+        let p2 = Params {
+            min,
+            max: max + rng.gen_range(0..50),
+            mode,
+            seed,
+        };
+        let again = solve(&g2, &p2, Some(&warm));
+        check(&g2, &p2, &again);
     }
 }
