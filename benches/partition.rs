@@ -6,8 +6,12 @@
 //!   (and pymetis for METIS) that runs `benches/partition_baselines.py`; without it the
 //!   baselines are reported as skipped, with `WANGGE_BENCH_NO_PYTHON` as the reason.
 //! * `WANGGE_BENCH_QUICK=1` (optional): leaves out the 10,000-building instance.
+//! * `WANGGE_BENCH_SPOPT_BUDGET=SECONDS` (optional, default 520): wall time for all the
+//!   spopt runs together (see below).
 //! * `WANGGE_BENCH_KEEP_GRAPHS=DIR` (optional): writes the graphs given to the baselines
 //!   (JSON) to DIR and keeps them, instead of a temporary directory.
+//! * `WANGGE_BENCH_DATA=DIR` (optional): where `wudaokou.osm` is (default
+//!   `../shared/data/beijing-wudaokou-2017` beside the crate).
 //!
 //! # Instances
 //!
@@ -15,13 +19,13 @@
 //! on that graph (node households, cell area, perimeter and centroid; edges weighted by the
 //! shared boundary length):
 //!
-//! * the Wudaokou compounds: `wudaokou.osm` (shared data) read by `read_osm` and made ready
-//!   by the importer's `prepare` (households estimated as an import does), each
+//! * the Wudaokou compounds: `wudaokou.osm` read by `read_osm` and made ready by the
+//!   importer's `prepare` (households estimated as an import does), each
 //!   `landuse=residential` community with buildings on its own; the importer's
-//!   "unassigned area" (buildings outside every compound, 9 parts cut by hard barriers) is
-//!   a row of its own. Barriers are the dataset's, hard for the classes the planner's
-//!   default treats as hard, as `plan::propose` builds them;
-//! * the demo street (`demo::generate(1)`, prepared the same way): its 7 communities;
+//!   "unassigned area" (the buildings outside every compound, cut into parts by hard
+//!   barriers) is a row of its own. Barriers are the dataset's, hard for the classes the
+//!   planner treats as hard by default, as `plan::propose` builds them;
+//! * the demo street (`demo::generate(1)`, prepared the same way): its communities;
 //! * synthetic communities of 500, 2,000 and 10,000 buildings: non-overlapping random
 //!   rectangles, one per cell of a 45 m lattice with ~12% of cells left empty, in a
 //!   rectangular community at 116.33 E 39.99 N; 12% towers (40–300 households), 50%
@@ -32,39 +36,52 @@
 //!
 //! # Methods
 //!
-//! * wangge `solve` (Target 450, min 300, max 600, seed 1), the runtime being the median
-//!   of repeated runs (at least 3, until 1 s has passed);
+//! * wangge `solve` (Target 450, min 300, max 600, seed 1): wall time the median of
+//!   repeated runs (at least 3, for at least 1 s), CPU time the mean over those runs;
 //! * spopt `MaxPHeuristic` (threshold 300 households, attributes the cell centroids, so
 //!   its objective is the within-region distance; spopt's default iterations), seeds 1–5,
 //!   the best by spopt's objective (most regions, then least within-region distance) kept,
-//!   the mean runtime reported;
+//!   the mean wall and CPU time over the seeds reported. The runs go two at a time (one
+//!   per core): first seed 1 of the 2,000-building instance and of the 10,000 one, then
+//!   the other seeds of the 2,000 one, then the other instances from the smallest, then
+//!   the rest of the 10,000 one (see the script for the exact order). A run of the
+//!   10,000-building instance is stopped after 120 s (and that instance skipped), any
+//!   other after 300 s (spopt's annealing can loop for ever), and all of them at the
+//!   budget; what did not run is said;
 //! * METIS (pymetis `part_graph`, k-way, `contiguous=True`) with k = the number of grids
 //!   wangge made, vertex weights households, edge weights the shared lengths rounded (at
-//!   least 1).
+//!   least 1); its time is that of the `part_graph` calls.
 //!
 //! spopt and METIS need a connected graph (max-p joins the parts of a disconnected one by
 //! edges that are not in the graph; contiguous METIS refuses it), so both are run on each
-//! connected component: a component below 300 households is one region, as in wangge;
-//! METIS gets, per component, the number of grids wangge made there.
+//! connected component: a component below 600 households is one region (for max-p it
+//! cannot hold two, and spopt's annealing never ends on a single region); METIS gets, per
+//! component, the number of grids wangge made there.
+//!
+//! The runtime ratio target is judged on CPU time, as the spopt runs share the cores with
+//! each other (and the machine may be shared); the wall-time ratio is printed beside it.
 //!
 //! # Figures, computed here for every method from its labels alone
 //!
 //! Grids; grids outside [300, 600] households; the violations no partition can avoid (a
-//! lower bound: buildings above 600, plus components whose households fit no number of
-//! grids within the bounds), so an instance is feasible when that is 0; grids whose nodes
-//! are not connected in the graph (BFS); mean and minimum Polsby–Popper 4πA/P² with A the
-//! sum of the cell areas and P the sum of the cell perimeters less twice every internal
-//! shared length; runtime.
+//! lower bound: buildings above 600, plus components without one whose households fit no
+//! number of grids within the bounds), so an instance is feasible when that is 0; grids
+//! whose nodes are not connected in the graph (BFS); mean and minimum Polsby–Popper 4πA/P²
+//! with A the sum of the cell areas and P the sum of the cell perimeters less twice every
+//! internal shared length; runtime.
 //!
-//! Stability: 1% of the buildings with households (at least one per instance, chosen from
-//! a fixed seed) change their households by ±30% (alternately, at least one household).
-//! wangge re-runs warm (the previous assignment as warm start), and wangge, spopt (the best
-//! seed) and METIS re-run fresh. Households moved: grids old and new are matched one to one
-//! by largest shared households (greedy), and every household whose building's new grid is
-//! not the match of its old grid is moved; shown as a share of all households.
+//! Stability: 1% of the buildings with households (at least one per community, chosen
+//! from a fixed seed) change their households by ±30% (alternately, at least one
+//! household). wangge re-runs warm (the previous assignment as warm start), and wangge,
+//! spopt (its best seed) and METIS re-run fresh. Households moved: grids old and new are
+//! matched one to one by largest shared households (greedy), and every household whose
+//! building's new grid is not the match of its old grid has moved; shown as a share of all
+//! households (after the edit).
 //!
 //! Exits non-zero when wangge leaves a grid out of bounds or non-contiguous on a feasible
-//! instance (or its own issues say so), or when the warm re-run does.
+//! instance (or its own issues say so), or out of bounds in a component of another
+//! instance where the bounds can be met, or non-contiguous anywhere; in the first run or
+//! the warm re-run.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -95,15 +112,21 @@ const EDIT_SHARE: f64 = 0.01;
 const EDIT_FACTOR: f64 = 0.30;
 const EDIT_SEED: u64 = 20_240_917;
 const SPOPT_SEEDS: u32 = 5;
-/// A single spopt run longer than this is stopped and the instance reported as skipped.
+/// spopt runs on instances of at least this many buildings are capped: …
+const CAPPED_SIZE: usize = 10_000;
+/// … a single run longer than this is stopped and the instance reported as skipped.
 const SPOPT_RUN_CAP_S: u32 = 120;
-/// All spopt runs together stop after this long (runs not done are reported as such).
-const SPOPT_BUDGET_S: u32 = 450;
+/// A single spopt run on another instance is stopped after this long (spopt's annealing
+/// can loop for ever); that seed is then left out.
+const SPOPT_SAFETY_CAP_S: u32 = 300;
+/// All spopt runs together stop after this long (runs not done are reported as such);
+/// `WANGGE_BENCH_SPOPT_BUDGET` (seconds) changes it.
+const SPOPT_BUDGET_S: u32 = 520;
 /// spopt runs at a time (one per core; each run is single-threaded Python).
 const SPOPT_WORKERS: u32 = 2;
 /// wangge's runtime: the median of at least this many runs …
 const MIN_REPS: usize = 3;
-/// … repeated until this much time has passed (at most 200 runs).
+/// … repeated until this much time has passed.
 const MIN_TIME: Duration = Duration::from_secs(1);
 
 fn params() -> Params {
@@ -477,7 +500,7 @@ fn evaluate(g: &Graph, labels: &[i64]) -> Eval {
 
 /// A lower bound on the grids out of bounds in any partition: buildings above the
 /// ceiling, and components (without such a building) whose households fit no number of
-/// grids within the bounds.
+/// grids within the bounds (among them components without households).
 fn unavoidable(g: &Graph) -> usize {
     let (min, max) = (u64::from(MIN), u64::from(MAX));
     let mut n = 0;
@@ -491,11 +514,42 @@ fn unavoidable(g: &Graph) -> usize {
             .map(|&v| u64::from(g.nodes[v as usize].households))
             .sum();
         n += big;
-        if big == 0 && h.div_ceil(max) > h / min {
+        // No number of grids fits (a component without households is a grid of 0).
+        if big == 0 && (h == 0 || h.div_ceil(max) > h / min) {
             n += 1;
         }
     }
     n
+}
+
+/// Grids of `labels` out of bounds inside components of `g` that the bounds can be met in
+/// (no building above the ceiling, and households that fit some number of grids).
+fn avoidable_violations(g: &Graph, labels: &[i64]) -> usize {
+    let (min, max) = (u64::from(MIN), u64::from(MAX));
+    let mut feasible = vec![false; g.len()];
+    for comp in g.components() {
+        let big = comp
+            .iter()
+            .any(|&v| u64::from(g.nodes[v as usize].households) > max);
+        let h: u64 = comp
+            .iter()
+            .map(|&v| u64::from(g.nodes[v as usize].households))
+            .sum();
+        let ok = !big && h > 0 && h.div_ceil(max) <= h / min;
+        for &v in &comp {
+            feasible[v as usize] = ok;
+        }
+    }
+    let (lab, k) = compact(labels);
+    let mut hh = vec![0u64; k];
+    let mut in_feasible = vec![false; k];
+    for (v, node) in g.nodes.iter().enumerate() {
+        hh[lab[v] as usize] += u64::from(node.households);
+        in_feasible[lab[v] as usize] |= feasible[v];
+    }
+    (0..k)
+        .filter(|&a| in_feasible[a] && (hh[a] < min || hh[a] > max))
+        .count()
 }
 
 /// Households moved between two partitions of the same nodes: grids matched one to one by
@@ -581,17 +635,58 @@ fn solve_instance(inst: &Instance, hh: Option<&[u32]>, warm: Option<&[i64]>) -> 
     }
 }
 
-/// Median runtime (s) of `f`, over at least MIN_REPS runs and MIN_TIME.
-fn median_time(mut f: impl FnMut()) -> (f64, usize) {
+/// CPU time of the calling thread (ns), from /proc/thread-self/schedstat (Linux).
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Runtime of a method: wall seconds, and CPU seconds where known.
+#[derive(Debug, Clone, Copy, Default)]
+struct Timing {
+    wall: f64,
+    cpu: Option<f64>,
+    runs: usize,
+}
+
+/// Wall time (median) and CPU time (mean: the kernel may count thread CPU time in ticks,
+/// so it is read once around all runs) of `f`, over at least MIN_REPS runs and MIN_TIME.
+fn median_time(mut f: impl FnMut()) -> Timing {
     let started = Instant::now();
-    let mut times = Vec::new();
-    while times.len() < MIN_REPS || (started.elapsed() < MIN_TIME && times.len() < 200) {
+    let cpu_start = thread_cpu_ns();
+    let mut walls = Vec::new();
+    while walls.len() < MIN_REPS || (started.elapsed() < MIN_TIME && walls.len() < 1_000_000) {
         let t = Instant::now();
         f();
-        times.push(t.elapsed().as_secs_f64());
+        walls.push(t.elapsed().as_secs_f64());
     }
-    times.sort_by(f64::total_cmp);
-    (times[times.len() / 2], times.len())
+    let cpu = match (cpu_start, thread_cpu_ns()) {
+        (Some(a), Some(b)) if b > a => Some((b - a) as f64 * 1e-9 / walls.len() as f64),
+        _ => None,
+    };
+    walls.sort_by(f64::total_cmp);
+    Timing {
+        wall: walls[walls.len() / 2],
+        cpu,
+        runs: walls.len(),
+    }
+}
+
+/// "wall (CPU)".
+fn timing(t: &Timing) -> String {
+    match t.cpu {
+        Some(c) => format!("{} ({})", secs(t.wall), secs(c)),
+        None => format!("{} (-)", secs(t.wall)),
+    }
+}
+
+/// The CPU time when known, else the wall time.
+fn cost(t: &Timing) -> f64 {
+    t.cpu.unwrap_or(t.wall)
 }
 
 /// Households after the edit: 1% of the buildings with households, ±30% alternately.
@@ -631,12 +726,15 @@ struct BaselineInput<'a> {
     wangge_labels: &'a [i64],
     /// spopt runs this instance first (its runtime ratio is a target).
     ratio_target: bool,
+    /// spopt's runs on this instance are stopped after SPOPT_RUN_CAP_S.
+    capped: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
 struct SpoptRun {
     seed: u32,
     time_s: f64,
+    cpu_s: f64,
     p: u64,
     objective: f64,
 }
@@ -649,8 +747,11 @@ struct MethodResult {
     reason: String,
     #[serde(default)]
     labels: Vec<i64>,
+    /// Wall and CPU seconds (spopt: the mean over its seeds).
     #[serde(default)]
     time_s: f64,
+    #[serde(default)]
+    cpu_s: f64,
     #[serde(default)]
     runs: Vec<SpoptRun>,
     #[serde(default)]
@@ -679,6 +780,13 @@ fn skipped(reason: &str) -> BaselineOutput {
     }
 }
 
+fn spopt_budget() -> u32 {
+    std::env::var("WANGGE_BENCH_SPOPT_BUDGET")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SPOPT_BUDGET_S)
+}
+
 fn run_baselines(
     python: &str,
     script: &Path,
@@ -702,8 +810,10 @@ fn run_baselines(
         .arg(SPOPT_SEEDS.to_string())
         .arg("--run-cap")
         .arg(SPOPT_RUN_CAP_S.to_string())
+        .arg("--safety-cap")
+        .arg(SPOPT_SAFETY_CAP_S.to_string())
         .arg("--budget")
-        .arg(SPOPT_BUDGET_S.to_string())
+        .arg(spopt_budget().to_string())
         .arg("--workers")
         .arg(SPOPT_WORKERS.to_string())
         .env("OMP_NUM_THREADS", "1")
@@ -765,9 +875,13 @@ fn pct(part: u64, total: u64) -> String {
 
 struct Row {
     wangge: Eval,
-    wangge_s: f64,
-    wangge_reps: usize,
-    wangge_issues: usize,
+    /// wangge's grids out of bounds in components where the bounds can be met (first run,
+    /// warm re-run).
+    wangge_avoidable: usize,
+    warm_avoidable: usize,
+    wangge_t: Timing,
+    /// wangge's issues, counted by kind.
+    wangge_issues: String,
     /// wangge's own issues include an out-of-bounds or non-contiguous grid.
     wangge_own_bad: bool,
     unavoidable: usize,
@@ -802,10 +916,38 @@ fn print_eval(inst: &str, method: &str, e: Option<&Eval>, unavoid: usize, time: 
     }
 }
 
-fn spopt_time(b: &BaselineOutput) -> String {
-    match b.spopt.status.as_str() {
-        "ok" => format!("{} (×{})", secs(b.spopt.time_s), b.spopt.runs.len()),
-        _ => String::new(),
+/// wangge's issues counted by kind, e.g. "2 small_component, 2 out_of_bounds".
+fn issue_summary(issues: &[Issue]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for i in issues {
+        let kind = match i {
+            Issue::OversizedBuilding { .. } => "oversized_building",
+            Issue::SmallComponent { .. } => "small_component",
+            Issue::InfeasibleComponent { .. } => "infeasible_component",
+            Issue::OutOfBounds { .. } => "out_of_bounds",
+            Issue::NotContiguous { .. } => "not_contiguous",
+        };
+        match counts.iter_mut().find(|c| c.0 == kind) {
+            Some(c) => c.1 += 1,
+            None => counts.push((kind, 1)),
+        }
+    }
+    if counts.is_empty() {
+        return "none".into();
+    }
+    counts
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A baseline's timing as reported by the script.
+fn base_timing(m: &MethodResult) -> Timing {
+    Timing {
+        wall: m.time_s,
+        cpu: (m.cpu_s > 0.0).then_some(m.cpu_s),
+        runs: m.runs.len().max(1),
     }
 }
 
@@ -824,6 +966,12 @@ fn main() -> ExitCode {
             .map(|n| n.get())
             .unwrap_or(1)
     );
+    println!(
+        "spopt: MaxPHeuristic defaults, seeds 1–{SPOPT_SEEDS} (best by its objective, mean time), {SPOPT_WORKERS} runs at a time; \
+         a run on 10,000 buildings stopped after {SPOPT_RUN_CAP_S} s, others after {SPOPT_SAFETY_CAP_S} s; all spopt runs within {} s",
+        spopt_budget()
+    );
+    println!("METIS: pymetis part_graph, k = wangge's grid count per component, contiguous=True. Times: wall (CPU).");
     println!();
 
     // Instances.
@@ -889,7 +1037,7 @@ fn main() -> ExitCode {
     eprintln!("running wangge …");
     struct Wangge {
         cold: Run,
-        time: (f64, usize),
+        time: Timing,
         edited_hh: Vec<u32>,
         edited: usize,
         warm: Run,
@@ -910,7 +1058,13 @@ fn main() -> ExitCode {
         }
         let warm = solve_instance(inst, Some(&edited_hh), Some(&cold.labels));
         let fresh = solve_instance(inst, Some(&edited_hh), None);
-        eprintln!("  {}: {} ({} runs)", inst.name, secs(time.0), time.1);
+        eprintln!(
+            "  {}: {} wall ({} CPU), median of {} runs",
+            inst.name,
+            secs(time.wall),
+            time.cpu.map_or("-".into(), secs),
+            time.runs
+        );
         wg.push(Wangge {
             cold,
             time,
@@ -951,6 +1105,7 @@ fn main() -> ExitCode {
                         .collect(),
                     wangge_labels: &w.cold.labels,
                     ratio_target: inst.ratio_target,
+                    capped: inst.nodes() >= CAPPED_SIZE,
                 })
                 .collect();
             // The graphs go to a temporary directory, removed at the end, unless
@@ -1004,9 +1159,10 @@ fn main() -> ExitCode {
         let ok_edit = |m: &MethodResult| ok(m) && m.edited_labels.len() == g.len();
         rows.push(Row {
             wangge: evaluate(g, &w.cold.labels),
-            wangge_s: w.time.0,
-            wangge_reps: w.time.1,
-            wangge_issues: w.cold.issues.len(),
+            wangge_avoidable: avoidable_violations(g, &w.cold.labels),
+            warm_avoidable: avoidable_violations(&edited_g, &w.warm.labels),
+            wangge_t: w.time,
+            wangge_issues: issue_summary(&w.cold.issues),
             wangge_own_bad: w
                 .cold
                 .issues
@@ -1043,7 +1199,7 @@ fn main() -> ExitCode {
         "PPmean",
         "PPmin",
         "households",
-        "runtime"
+        "runtime wall (CPU)"
     );
     for (inst, r) in instances.iter().zip(&rows) {
         print_eval(
@@ -1051,7 +1207,7 @@ fn main() -> ExitCode {
             "wangge",
             Some(&r.wangge),
             r.unavoidable,
-            &format!("{} (med {})", secs(r.wangge_s), r.wangge_reps),
+            &format!("{} med/{}", timing(&r.wangge_t), r.wangge_t.runs),
         );
         match r.base.spopt.status.as_str() {
             "ok" => print_eval(
@@ -1059,7 +1215,11 @@ fn main() -> ExitCode {
                 "spopt",
                 r.spopt.as_ref(),
                 r.unavoidable,
-                &format!("{} mean", spopt_time(&r.base)),
+                &format!(
+                    "{} mean/{}",
+                    timing(&base_timing(&r.base.spopt)),
+                    r.base.spopt.runs.len()
+                ),
             ),
             s => print_eval(
                 "",
@@ -1075,7 +1235,7 @@ fn main() -> ExitCode {
                 "METIS",
                 r.metis.as_ref(),
                 r.unavoidable,
-                &secs(r.base.metis.time_s),
+                &timing(&base_timing(&r.base.metis)),
             ),
             s => print_eval(
                 "",
@@ -1096,11 +1256,12 @@ fn main() -> ExitCode {
                 .iter()
                 .map(|s| {
                     format!(
-                        "seed {}: p={} obj={:.4e} {}",
+                        "seed {}: p={} obj={:.4e} {} ({} CPU)",
                         s.seed,
                         s.p,
                         s.objective,
-                        secs(s.time_s)
+                        secs(s.time_s),
+                        secs(s.cpu_s)
                     )
                 })
                 .collect();
@@ -1173,17 +1334,30 @@ fn main() -> ExitCode {
                 ));
             }
         } else {
-            lines.push(format!(
-                "  {}: infeasible (≥{} unavoidable); wangge {} out of bounds, {} non-contiguous, {} issues reported",
-                inst.name, r.unavoidable, r.wangge.violations, r.wangge.noncontiguous, r.wangge_issues
-            ));
-            if r.wangge.noncontiguous > 0 {
+            // Infeasible somewhere: the components where the bounds can be met must still
+            // have no violation.
+            let bad = r.wangge_avoidable > 0
+                || r.warm_avoidable > 0
+                || r.wangge.noncontiguous > 0
+                || r.warm.noncontiguous > 0;
+            if bad {
                 zero_ok = false;
+                fail = true;
             }
+            lines.push(format!(
+                "  {}: infeasible in part (≥{} unavoidable); wangge {} out of bounds ({} in feasible components, warm {}), {} non-contiguous; its issues: {}",
+                inst.name,
+                r.unavoidable,
+                r.wangge.violations,
+                r.wangge_avoidable,
+                r.warm_avoidable,
+                r.wangge.noncontiguous,
+                r.wangge_issues
+            ));
         }
     }
     println!(
-        "[{}] zero violations (bounds and contiguity) for wangge on every feasible instance",
+        "[{}] zero violations (bounds and contiguity) for wangge wherever feasible (every feasible instance, and the feasible components of the others)",
         if zero_ok { "MET" } else { "NOT MET" }
     );
     for l in lines {
@@ -1215,15 +1389,22 @@ fn main() -> ExitCode {
         }
     );
 
+    // Runtime ratio: on CPU time (spopt runs two at a time and the machine may be shared,
+    // which stretches wall times), wall-time ratio beside it.
     match instances.iter().zip(&rows).find(|(i, _)| i.ratio_target) {
         Some((inst, r)) if r.base.spopt.status == "ok" => {
-            let ratio = r.base.spopt.time_s / r.wangge_s;
+            let s = base_timing(&r.base.spopt);
+            let ratio = cost(&s) / cost(&r.wangge_t);
             println!(
-                "[{}] spopt time ÷ wangge time at 2,000 buildings ≥ 1000: {} ÷ {} = {:.0} ({})",
+                "[{}] spopt time ÷ wangge time at 2,000 buildings ≥ 1000: CPU {} ÷ {} = {:.0} (wall {} ÷ {} = {:.0}; spopt mean of {} seeds; {})",
                 if ratio >= 1000.0 { "MET" } else { "NOT MET" },
-                secs(r.base.spopt.time_s),
-                secs(r.wangge_s),
+                secs(cost(&s)),
+                secs(cost(&r.wangge_t)),
                 ratio,
+                secs(s.wall),
+                secs(r.wangge_t.wall),
+                s.wall / r.wangge_t.wall,
+                r.base.spopt.runs.len(),
                 inst.name
             );
         }
@@ -1235,10 +1416,12 @@ fn main() -> ExitCode {
     }
     for (inst, r) in instances.iter().zip(&rows) {
         if r.base.spopt.status == "ok" {
+            let s = base_timing(&r.base.spopt);
             println!(
-                "  {}: spopt ÷ wangge = {:.0}",
+                "  {}: spopt ÷ wangge = {:.0} CPU, {:.0} wall",
                 inst.name,
-                r.base.spopt.time_s / r.wangge_s
+                cost(&s) / cost(&r.wangge_t),
+                s.wall / r.wangge_t.wall
             );
         }
     }
@@ -1266,7 +1449,7 @@ fn main() -> ExitCode {
         secs(bench_started.elapsed().as_secs_f64())
     );
     if fail {
-        println!("FAIL: wangge left a violation on a feasible instance");
+        println!("FAIL: wangge left a violation where the bounds can be met (see the targets)");
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

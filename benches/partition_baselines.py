@@ -1,32 +1,35 @@
 """Baselines of the balancing benchmark (benches/partition.rs): spopt's max-p heuristic
 and METIS, on the graphs the Rust bench wrote.
 
-    python partition_baselines.py --out RESULTS.json [--seeds 5] [--run-cap 120] INSTANCE.json...
+    python partition_baselines.py --out RESULTS.json [--seeds 5] [--run-cap 120]
+        [--safety-cap 300] [--budget 450] [--workers 2] INSTANCE.json...
 
-Each instance file holds one graph: `households`, `edited_households`, `x`, `y` (cell
-centroids, metres), `edges` ([i, j, shared length], i < j), `wangge_labels` (wangge's
-grids, for METIS's k) and `run_spopt`. RESULTS.json gets, per instance, a `spopt` and a
-`metis` object: `status` ("ok", "skipped" or "error"), `reason`, `labels` (one per node),
-`time_s`, `edited_labels` and `edited_time_s` (the fresh run on the edited households),
-`note`; spopt also `runs` (seed, time_s, p, objective per seed) and `best_seed`. Every
-figure (bounds, contiguity, Polsby-Popper, households moved) is computed by the Rust
-bench from these labels, identically for every method.
+Each instance file holds one graph: `name`, `households`, `edited_households`, `x`, `y`
+(cell centroids, metres), `edges` ([i, j, shared length], i < j), `wangge_labels`
+(wangge's grids, for METIS's k), `ratio_target` and `capped`. RESULTS.json gets, per instance, a
+`spopt` and a `metis` object: `status` ("ok", "skipped" or "error"), `reason`, `labels`
+(one per node), `time_s` and `cpu_s` (wall and CPU seconds; spopt: the mean over its
+seeds), `edited_labels` (the fresh run on the edited households), `note`; spopt also
+`runs` (seed, time_s, cpu_s, p, objective per seed) and `best_seed`. Every figure
+(bounds, contiguity, Polsby-Popper, households moved) is computed by the Rust bench from
+these labels, identically for every method.
 
-Both methods run on each connected component of the graph (a component below the
-threshold is one region, as wangge makes it): max-p would otherwise join the components
-with edges that are not in the graph, and contiguous METIS refuses a disconnected graph.
+Both methods run on each connected component of the graph: max-p would otherwise join
+the components with edges that are not in the graph, and contiguous METIS refuses a
+disconnected graph.
 
 spopt: `MaxPHeuristic(df, w, ["x", "y"], "households", 300)` with spopt's default
 iterations, one run per seed (numpy's global seed, which is what spopt draws from); the
 best run is the one with most regions, then the least total within-region distance
 (spopt's objective: the sum over regions of the pairwise city-block distances of the
-attributes, here the centroids). A run longer than --run-cap seconds is stopped
-(SIGALRM) and the instance reported as skipped. The reported time is the mean over the
-seeds of building the weights and solving.
+attributes, here the centroids). A component with fewer than 600 households is one
+region without calling spopt: max-p cannot make two there, and spopt's annealing never
+ends on a single region (it keeps re-picking areas that have no other region to move
+to). Scheduling, caps and budget: see "spopt scheduling" below.
 
 METIS: pymetis `part_graph(k, xadj, adjncy, vweights=households, eweights=shared
 lengths rounded (at least 1), contiguous=True)` per component, k = the number of wangge
-grids in that component.
+grids in that component (a component with one wangge grid is one part).
 """
 
 import argparse
@@ -69,7 +72,7 @@ def components(n, edges):
     return out, adj
 
 
-class RunTimeout(Exception):
+class RunTimeout(BaseException):
     pass
 
 
@@ -166,15 +169,16 @@ def spopt_once(inst, comps, adj, households, seed, cap):
 # --- spopt scheduling ------------------------------------------------------------------
 #
 # The spopt runs (seeds 1..N of every instance, then one run on the edited households
-# with the best seed) go to --workers processes, one run per process at a time. Order:
-# the instance marked `ratio_target` (2,000 buildings: its runtime ratio is a target),
-# then the largest instance's first seed (which decides whether it is skipped), then the
-# others from the smallest; a re-run after the edit goes first as soon as its instance has
-# all its seeds. Runs of the largest instance are stopped after --run-cap seconds (and a
-# stopped first seed skips it); runs of the others after --safety-cap seconds (spopt's
-# annealing can loop for ever), which leaves that seed out. Everything stops at the
-# --budget deadline; runs not done by then are left out and said so. Each run's wall time
-# and CPU time (process_time of its process) are reported.
+# with the best seed) go to --workers processes, one run per process at a time, in this
+# order: the first seed of the instance marked `ratio_target` (2,000 buildings: its
+# runtime ratio is a target) and of the one marked `capped` (10,000 buildings: this run
+# decides whether it is skipped), the target's other seeds, the other instances from the
+# smallest (each followed by its re-run after the edit), the target's re-run, and last
+# the capped instance's other seeds. A run of the capped instance is stopped after
+# --run-cap seconds (and a stopped first seed skips it); any other after --safety-cap seconds
+# (spopt's annealing can loop for ever), which leaves that seed out. Everything stops at
+# the --budget deadline; runs not done by then are left out and said so. Each run's wall
+# time and CPU time (process_time of its process) are reported.
 
 MIN_START_S = 10  # no run is started with less budget left than this
 
@@ -208,7 +212,7 @@ def _worker_run(path, seed, edited, cap):
     return ("ok", labels, p, obj, t, cpu)
 
 
-def run_spopt_all(paths, names, sizes, targets, args):
+def run_spopt_all(paths, names, sizes, targets, capped, args):
     """spopt results for every instance (see above)."""
     import concurrent.futures as cf
     import multiprocessing
@@ -221,13 +225,24 @@ def run_spopt_all(paths, names, sizes, targets, args):
         return [{"status": "skipped", "reason": f"spopt/libpysal not importable: {e}"}] * n_inst
     started = time.monotonic()
     deadline = started + args.budget
-    largest = max(range(n_inst), key=lambda i: sizes[i])
-    order = sorted(range(n_inst), key=lambda i: (not targets[i], i != largest, sizes[i]))
-    queue = [(i, seed) for i in order for seed in range(1, args.seeds + 1)]
-    if n_inst > 1:
-        # The largest instance's other seeds only after everything else.
-        rest = [t for t in queue if t[0] == largest and t[1] > 1]
-        queue = [t for t in queue if t not in rest] + rest
+    # The instance whose runs are capped at --run-cap (the 10,000 buildings), if any.
+    largest = next((i for i in range(n_inst) if capped[i]), None)
+    seeds = range(1, args.seeds + 1)
+    # Tasks in order of priority, (instance, seed, after the edit); a re-run after the edit
+    # waits until its instance has all its seeds.
+    queue = []
+    target = [i for i in range(n_inst) if targets[i] and i != largest]
+    probe = [(largest, 1, False)] if largest is not None else []
+    for i in target:
+        queue += [(i, 1, False)] + probe + [(i, s, False) for s in seeds if s > 1]
+        probe = []
+    queue += probe
+    for i in sorted(range(n_inst), key=lambda i: sizes[i]):
+        if i != largest and i not in target:
+            queue += [(i, s, False) for s in seeds] + [(i, 0, True)]
+    queue += [(i, 0, True) for i in target]
+    if largest is not None:
+        queue += [(largest, s, False) for s in seeds if s > 1] + [(largest, 0, True)]
     out = [None] * n_inst
     runs = {i: [] for i in range(n_inst)}
     labels = {i: {} for i in range(n_inst)}
@@ -237,6 +252,12 @@ def run_spopt_all(paths, names, sizes, targets, args):
     settled = {i: 0 for i in range(n_inst)}  # seeds finished, stopped or failed
     edit_ready = []
     in_flight = {}
+
+    def alive(task):
+        """A seed run of an instance still running, or a re-run of one not given up."""
+        i, _seed, edited = task
+        return state[i] in ("running", "done") if edited else state[i] == "running"
+
     not_started = {i: 0 for i in range(n_inst)}
 
     def finish(i):
@@ -265,18 +286,21 @@ def run_spopt_all(paths, names, sizes, targets, args):
         max_workers=args.workers, mp_context=ctx, initializer=_worker_init
     ) as ex:
         while True:
-            while len(in_flight) < args.workers and (edit_ready or queue):
+            while len(in_flight) < args.workers:
                 left = deadline - time.monotonic()
                 if left < MIN_START_S:
                     break
-                if edit_ready:
-                    i = edit_ready.pop(0)
-                    seed, edited = out[i]["best_seed"], True
-                else:
-                    i, seed = queue.pop(0)
-                    if state[i] != "running":
-                        continue
-                    edited = False
+                # Drop what can no longer run; take the first task that is ready.
+                queue = [t for t in queue if alive(t)]
+                ready = [t for t in queue if not t[2] or t[0] in edit_ready]
+                if not ready:
+                    break
+                task = ready[0]
+                queue.remove(task)
+                i, seed, edited = task
+                if edited:
+                    edit_ready.remove(i)
+                    seed = out[i]["best_seed"]
                 limit = args.run_cap if i == largest else args.safety_cap
                 cap = min(limit, left)
                 fut = ex.submit(_worker_run, paths[i], seed, edited, cap)
@@ -323,8 +347,8 @@ def run_spopt_all(paths, names, sizes, targets, args):
                         notes[i].append(f"seed {seed} failed: {res[1]}")
                 if not edited:
                     settle(i)
-    for i, seed in queue:
-        if state[i] == "running":
+    for i, _seed, edited in queue:
+        if state[i] == "running" and not edited:
             not_started[i] += 1
     for i in range(n_inst):
         if state[i] == "running" and runs[i]:
@@ -351,7 +375,8 @@ def run_spopt_all(paths, names, sizes, targets, args):
 
 
 def metis_once(comps, adj, lengths, households, wangge_labels):
-    """One METIS partition over all components; returns (labels, seconds, used_contiguous)."""
+    """One METIS partition over all components: (labels, wall s, CPU s, contiguous was
+    accepted everywhere, parts asked for). The time is that of the part_graph calls."""
     import pymetis
 
     n = len(households)
@@ -368,7 +393,6 @@ def metis_once(comps, adj, lengths, households, wangge_labels):
             next_label += 1
             continue
         local = {v: i for i, v in enumerate(comp)}
-        started = time.perf_counter()
         xadj = [0]
         adjncy = []
         eweights = []
@@ -378,6 +402,7 @@ def metis_once(comps, adj, lengths, households, wangge_labels):
                 eweights.append(max(1, int(round(lengths[(min(u, v), max(u, v))]))))
             xadj.append(len(adjncy))
         vweights = [int(households[v]) for v in comp]
+        started, started_cpu = time.perf_counter(), time.process_time()
         try:
             _cuts, parts = pymetis.part_graph(
                 k, xadj=xadj, adjncy=adjncy, vweights=vweights, eweights=eweights, contiguous=True
@@ -388,11 +413,11 @@ def metis_once(comps, adj, lengths, households, wangge_labels):
                 k, xadj=xadj, adjncy=adjncy, vweights=vweights, eweights=eweights
             )
         elapsed += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
         for i, v in enumerate(comp):
             labels[v] = next_label + int(parts[i])
         next_label += k
-    asked = next_label
-    return labels, elapsed, all_contiguous, asked
+    return labels, elapsed, cpu, all_contiguous, next_label
 
 
 def run_metis(inst, comps, adj):
@@ -402,10 +427,10 @@ def run_metis(inst, comps, adj):
         return {"status": "skipped", "reason": f"pymetis not importable: {e}"}
     lengths = {(i, j): length for i, j, length in inst["edges"]}
     try:
-        labels, t, contiguous, asked = metis_once(
+        labels, t, cpu, contiguous, asked = metis_once(
             comps, adj, lengths, inst["households"], inst["wangge_labels"]
         )
-        edited, t2, contiguous2, _ = metis_once(
+        edited, _t2, _cpu2, contiguous2, _ = metis_once(
             comps, adj, lengths, inst["edited_households"], inst["wangge_labels"]
         )
     except Exception as e:  # noqa: BLE001
@@ -415,8 +440,8 @@ def run_metis(inst, comps, adj):
         "status": "ok",
         "labels": labels,
         "time_s": t,
+        "cpu_s": cpu,
         "edited_labels": edited,
-        "edited_time_s": t2,
     }
     notes = []
     if not (contiguous and contiguous2):
@@ -450,7 +475,7 @@ def main():
     except Exception as e:  # noqa: BLE001
         versions = f"(versions unknown: {e})"
     log(f"Python {sys.version.split()[0]}; {versions}")
-    names, sizes, targets, metis = [], [], [], []
+    names, sizes, targets, capped, metis = [], [], [], [], []
     for path in args.instances:
         with open(path) as f:
             inst = json.load(f)
@@ -460,7 +485,8 @@ def main():
         names.append(inst["name"])
         sizes.append(n)
         targets.append(bool(inst.get("ratio_target", False)))
-    spopt_results = run_spopt_all(args.instances, names, sizes, targets, args)
+        capped.append(bool(inst.get("capped", False)))
+    spopt_results = run_spopt_all(args.instances, names, sizes, targets, capped, args)
     results = [{"metis": m, "spopt": s} for m, s in zip(metis, spopt_results)]
     with open(args.out, "w") as f:
         json.dump(results, f)
