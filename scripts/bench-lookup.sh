@@ -36,43 +36,10 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh test
 
+. scripts/bench-common.sh
 # Python with shapely 2 for the comparison (optional: reported as skipped without it).
-venv=target/bench-venv
-has_shapely() {
-  [ -x "$venv/bin/python" ] && "$venv/bin/python" -c \
-    'import numpy, shapely, sys; sys.exit(int(shapely.__version__.split(".")[0]) < 2)' 2>/dev/null
-}
-make_venv() {
-  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
-    # Debian's python3 needs python3-venv for ensurepip.
-    rm -rf "$venv"
-    if command -v apt-get >/dev/null 2>&1; then
-      echo "installing python3-venv"
-      sudo=""
-      if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-      $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-        $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null || return 1
-    fi
-    python3 -m venv "$venv" || return 1
-  fi
-  echo "installing shapely>=2 and numpy into $venv"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check 'shapely>=2' numpy
-}
-unset WANGGE_BENCH_PYTHON WANGGE_BENCH_NO_PYTHON
-if ! command -v python3 >/dev/null 2>&1; then
-  export WANGGE_BENCH_NO_PYTHON="python3 is not installed"
-elif has_shapely || { make_venv && has_shapely; }; then
-  export WANGGE_BENCH_PYTHON="$PWD/$venv/bin/python"
-else
-  export WANGGE_BENCH_NO_PYTHON="shapely>=2 and numpy could not be installed into $venv"
-fi
-if [ -n "${WANGGE_BENCH_NO_PYTHON:-}" ]; then
-  echo "WARNING: $WANGGE_BENCH_NO_PYTHON: the shapely comparison will be skipped" >&2
-fi
-
-eval "$(scripts/pg-cluster.sh)"
-export WANGGE_TEST_POSTGRES_URL
-trap 'scripts/pg-cluster.sh stop "$WANGGE_PG_DIR"' EXIT
-echo "throwaway PostGIS cluster: $WANGGE_TEST_POSTGRES_URL"
+bench_python 'import numpy, shapely, sys; sys.exit(int(shapely.__version__.split(".")[0]) < 2)' \
+  'shapely>=2' numpy
+bench_postgis
 
 cargo bench --bench lookup

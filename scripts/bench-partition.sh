@@ -36,44 +36,12 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh build
 
-venv=target/bench-venv
-has_baselines() {
-  [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import spopt, libpysal, numpy, scipy, pandas, pymetis' 2>/dev/null
-}
-has_spopt() {
-  [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import spopt, libpysal, numpy, scipy, pandas' 2>/dev/null
-}
-make_venv() {
-  if [ ! -x "$venv/bin/python" ]; then
-    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
-      # Debian's python3 needs python3-venv for ensurepip.
-      rm -rf "$venv"
-      if command -v apt-get >/dev/null 2>&1; then
-        echo "installing python3-venv"
-        sudo=""
-        if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-          $sudo apt-get install -y -qq --no-install-recommends python3-venv >/dev/null || return 1
-      fi
-      python3 -m venv "$venv" || return 1
-    fi
-  fi
-  echo "installing spopt and pymetis into $venv"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check spopt || return 1
-  # pymetis ships wheels for current CPython; without one METIS is reported as unavailable.
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check pymetis ||
-    echo "WARNING: pymetis could not be installed: METIS will be reported as unavailable" >&2
-}
-unset WANGGE_BENCH_PYTHON WANGGE_BENCH_NO_PYTHON
-if ! command -v python3 >/dev/null 2>&1; then
-  export WANGGE_BENCH_NO_PYTHON="python3 is not installed"
-elif has_baselines || { make_venv && has_spopt; }; then
-  export WANGGE_BENCH_PYTHON="$PWD/$venv/bin/python"
-else
-  export WANGGE_BENCH_NO_PYTHON="spopt could not be installed into $venv"
-fi
-if [ -n "${WANGGE_BENCH_NO_PYTHON:-}" ]; then
-  echo "WARNING: $WANGGE_BENCH_NO_PYTHON: the baselines will be skipped" >&2
+. scripts/bench-common.sh
+# spopt brings libpysal, numpy, scipy and pandas; pymetis ships wheels for current CPython,
+# without one METIS is reported as unavailable.
+bench_python 'import spopt, libpysal, numpy, scipy, pandas' spopt pymetis
+if [ -n "${WANGGE_BENCH_PYTHON:-}" ] && ! "$WANGGE_BENCH_PYTHON" -c 'import pymetis' 2>/dev/null; then
+  echo "WARNING: pymetis is not installed: METIS will be reported as unavailable" >&2
 fi
 
 cargo bench --bench partition
