@@ -112,8 +112,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = config::DEFAULT_BIND)]
         bind: String,
-        /// Folder of the web map's files.
-        #[arg(long, default_value = "web")]
+        /// Folder of the web map's built files (`npm run build` in web/ writes web/dist).
+        #[arg(long, default_value = "web/dist")]
         web: PathBuf,
     },
 }
