@@ -83,6 +83,7 @@ export const t = {
   modes: { target: "按目标户数", most: "网格尽量多", fewest: "网格尽量少" },
   plannerSeed: "随机种子",
   plannerRun: "运行平衡",
+  plannerWarm: "从现行网格出发，尽量少调整",
   plannerRunning: "正在计算…",
   plannerShow: "显示",
   showDraft: "草案",

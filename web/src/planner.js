@@ -77,6 +77,7 @@ export class Planner {
         field("plan-mode", t.plannerMode, h("select", { id: "plan-mode" }, Object.entries(t.modes).map(([k, v]) => h("option", { value: k }, v)))),
         field("plan-seed", t.plannerSeed, h("input", { id: "plan-seed", type: "number", min: 0, value: 1 })),
       ),
+      h("label", { class: "check" }, h("input", { type: "checkbox", id: "plan-warm", checked: true }), t.plannerWarm),
       h("button", { type: "submit", class: "primary", id: "plan-run" }, t.plannerRun),
     );
     this.result = h("div", { id: "plan-result" });
@@ -91,6 +92,7 @@ export class Planner {
       target: Number(this.form.querySelector("#plan-target").value),
       mode: this.form.querySelector("#plan-mode").value,
       seed: Number(this.form.querySelector("#plan-seed").value),
+      warm_start: this.form.querySelector("#plan-warm").checked,
     };
     if (this.app.user?.username) body.author = this.app.user.username;
     const button = this.form.querySelector("#plan-run");

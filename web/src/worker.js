@@ -69,7 +69,7 @@ export class Worker {
     try {
       const r = await get(`/api/lookup${qs({ lon: lon.toFixed(7), lat: lat.toFixed(7) })}`);
       if (this.marker) this.marker.remove();
-      this.marker = L.circleMarker(toMap(lon, lat), { radius: 9, color: "#fff", weight: 3, fillColor: "#d32f2f", fillOpacity: 1 }).addTo(this.app.map);
+      this.marker = L.circleMarker(toMap(lon, lat), { pane: "markerPane", radius: 9, color: "#fff", weight: 3, fillColor: "#d32f2f", fillOpacity: 1 }).addTo(this.app.map);
       if (!r.found) {
         fill(this.result, h("p", { class: "error-text", id: "where-outside" }, r.message ? `${t.lookupOutside}（${r.message}）` : t.lookupOutside));
         return;

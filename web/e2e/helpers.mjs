@@ -1,0 +1,75 @@
+// Shared set-up of the end-to-end tests: a headless Chromium page on the wangge server
+// that web/e2e/run.sh started (WANGGE_URL), logged in as a demo user of a role when the
+// server has logins, screenshots into target/e2e-artifacts/, and direct API calls made
+// with the page's session (to check what the page shows against what the API says).
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export const BASE = process.env.WANGGE_URL || "http://127.0.0.1:8080";
+export const AUTH = process.env.WANGGE_E2E_AUTH === "1";
+export const PASSWORD = process.env.WANGGE_E2E_PASSWORD || "";
+const ARTIFACTS = process.env.WANGGE_E2E_ARTIFACTS || "target/e2e-artifacts";
+
+/** Demo user names per role (created by `wangge demo --demo-password`). */
+export const USERS = {
+  administrator: process.env.WANGGE_E2E_ADMIN || "admin",
+  planner: process.env.WANGGE_E2E_PLANNER || "planner",
+  command_staff: process.env.WANGGE_E2E_COMMAND || "command",
+  grid_worker: process.env.WANGGE_E2E_WORKER || "worker",
+  viewer: process.env.WANGGE_E2E_VIEWER || "viewer",
+};
+
+/** Launches Chromium and opens the map; returns {browser, context, page, errors}. */
+export async function open({ role = "command_staff", viewport = { width: 1440, height: 900 }, contextOptions = {} } = {}) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
+  const context = await browser.newContext({ viewport, locale: "zh-CN", ...contextOptions });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(BASE + "/");
+  if (AUTH) await login(page, USERS[role], PASSWORD);
+  await page.waitForSelector("body[data-ready='1']", { timeout: 20000 });
+  return { browser, context, page, errors };
+}
+
+/** Fills the login form and submits it. */
+export async function login(page, username, password) {
+  await page.waitForSelector("#login:not([hidden])", { timeout: 10000 });
+  await page.fill("#login-username", username);
+  await page.fill("#login-password", password);
+  await page.click("#login button[type=submit]");
+}
+
+/** Saves a full-page screenshot as target/e2e-artifacts/NAME.png; returns its path. */
+export async function shot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+/** GET `url` with the page's session, as JSON. */
+export async function api(page, url, init = {}) {
+  return page.evaluate(
+    async ([u, i]) => {
+      const r = await fetch(u, { credentials: "same-origin", ...i, headers: { "Content-Type": "application/json", ...(i.headers || {}) } });
+      return { status: r.status, body: await r.json().catch(() => null) };
+    },
+    [url, init],
+  );
+}
+
+/** The text of the statistic `key` in the panel, as a number (NaN when "—"). */
+export async function stat(page, key) {
+  const text = await page.locator(`#detail .stat[data-stat="${key}"] dd`).innerText();
+  return Number(text.replace(/[,，\s]/g, ""));
+}
+
+/** The breadcrumb texts. */
+export async function crumbs(page) {
+  return page.locator("#crumbs li").allInnerTexts();
+}
