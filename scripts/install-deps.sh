@@ -8,6 +8,12 @@ what=${1:-build}
 packages=(build-essential pkg-config libproj-dev proj-data libsqlite3-dev ca-certificates curl)
 if [ "$what" = test ]; then
   packages+=(postgresql postgresql-postgis python3)
+  # the web map's end-to-end tests: headless Chromium with CJK fonts
+  packages+=(chromium fonts-noto-cjk)
+fi
+# Node.js and npm build the web map (Debian's, unless a Node.js is installed already)
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
 fi
 
 missing=()

@@ -10,7 +10,7 @@ const s = await open({ role: "planner" });
 const { page } = s;
 after(() => s.browser.close());
 
-const communityName = "青松社区";
+const communityName = "祥和社区"; // not the community the drill-down and search tests read
 let community;
 
 test("run a balancing: draft, metrics table, moved buildings", async () => {

@@ -53,7 +53,9 @@ export CHROMIUM="$chromium_bin"
 export WANGGE_E2E_ARTIFACTS="$root/target/e2e-artifacts"
 mkdir -p "$WANGGE_E2E_ARTIFACTS"
 status=0
-node --test --test-concurrency=1 web/e2e/ || status=$?
+concurrency=()
+if node --help | grep -q -- --test-concurrency; then concurrency=(--test-concurrency=1); fi
+node --test "${concurrency[@]}" web/test/ web/e2e/ || status=$?
 if [ $status -ne 0 ]; then
   echo "--- wangge serve log (last 40 lines) ---" >&2
   tail -n 40 "$work/serve.log" >&2
