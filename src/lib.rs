@@ -5,6 +5,7 @@
 //! [`geometry`] holds the small geometric helpers the others share.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod crs;
 pub mod demo;

@@ -75,6 +75,11 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Role of a wangge user (who logs in), deciding what they may do; see `crate::auth`.
+    UserRole { Administrator, Planner, CommandStaff, GridWorker, Viewer }
+}
+
+vocabulary! {
     /// Life cycle of a plan (a building → grid assignment of one community).
     PlanStatus { Draft, Published, Retired }
 }

@@ -84,6 +84,7 @@ pub async fn list(
         bbox: p.bbox.as_deref().map(parse_bbox).transpose()?,
         limit: Some(limit),
         offset: Some(offset),
+        scope: None,
     };
     let buildings = state.store.buildings(&filter).await?;
     Ok(Json(collection(

@@ -23,9 +23,49 @@ pub enum ApiError {
     /// The request body or batch is larger than allowed.
     #[error("{0}")]
     TooLarge(String),
+    /// No valid session or API token (or wrong credentials).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The caller's role lacks a permission.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed logins; try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    /// The request or a database statement took longer than allowed.
+    #[error("{0}")]
+    Timeout(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(e: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match e {
+            AuthError::Unauthorized(m) => ApiError::Unauthorized(m),
+            AuthError::Forbidden { .. } => ApiError::Forbidden(e.to_string()),
+            AuthError::RateLimited { retry_after, .. } => ApiError::TooManyRequests {
+                message: e.to_string(),
+                retry_after: retry_after.as_secs().max(1),
+            },
+            AuthError::BadRequest(m) => ApiError::BadRequest(m),
+            AuthError::Secret(s) => ApiError::BadRequest(s.to_string()),
+            AuthError::Store(s) => ApiError::Store(s),
+        }
+    }
+}
+
+/// Whether a store error is PostgreSQL cancelling a statement at `statement_timeout`.
+fn is_statement_timeout(e: &StoreError) -> bool {
+    match e {
+        StoreError::Database { source, .. } => source
+            .as_database_error()
+            .and_then(|d| d.code())
+            .is_some_and(|c| c == "57014"),
+        _ => false,
+    }
 }
 
 impl From<crate::lookup::LookupError> for ApiError {
@@ -43,6 +83,15 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(r: axum::extract::rejection::JsonRejection) -> Self {
+        match r.status().as_u16() {
+            413 => ApiError::TooLarge(format!("the request body is too large: {}", r.body_text())),
+            _ => ApiError::BadRequest(r.body_text()),
+        }
+    }
+}
+
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
         ApiError::BadRequest(r.body_text())
@@ -56,19 +105,40 @@ impl IntoResponse for ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Store(e) if is_statement_timeout(e) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(e) => {
                 tracing::error!("store error: {e}");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
         let message = match &self {
+            ApiError::Store(e) if is_statement_timeout(e) => {
+                "the database query took longer than the statement timeout; narrow the request (a smaller bbox or page)".to_string()
+            }
             ApiError::Store(_) => "internal error while reading the store".to_string(),
             other => other.to_string(),
         };
-        (
+        let mut response = (
             status,
             Json(json!({ "error": message, "status": status.as_u16() })),
         )
-            .into_response()
+            .into_response();
+        if let ApiError::TooManyRequests { retry_after, .. } = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after),
+            );
+        }
+        if let ApiError::Unauthorized(_) = &self {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"wangge\""),
+            );
+        }
+        response
     }
 }

@@ -4,6 +4,7 @@
 //! Handlers call the [`store`](crate::store) only through its public methods and turn
 //! its records into GeoJSON; the API never writes SQL.
 
+mod auth;
 mod buildings;
 mod error;
 mod features;
@@ -37,7 +38,14 @@ pub struct AppState {
     pub index: Arc<LiveIndex>,
     /// The address book (geocoder), following the store.
     pub addresses: Arc<LiveAddressBook>,
+    /// Logins, sessions, tokens and the audit log.
+    pub auth: Arc<crate::auth::Auth>,
+    /// Longest time a request may take before it is answered 503.
+    pub request_timeout: std::time::Duration,
 }
+
+/// Default for [`AppState::request_timeout`].
+pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppState {
     /// Opens the in-memory snapshots over `store`.
@@ -45,8 +53,25 @@ impl AppState {
         Ok(AppState {
             index: LiveIndex::load(store.clone()).await?,
             addresses: LiveAddressBook::load(store.clone()).await?,
+            auth: Arc::new(crate::auth::Auth::new(
+                store.clone(),
+                crate::auth::AuthConfig::default(),
+            )),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
             store,
         })
+    }
+
+    /// The same state with other authentication settings (session lifetime, limits).
+    pub fn with_auth_config(mut self, config: crate::auth::AuthConfig) -> AppState {
+        self.auth = Arc::new(crate::auth::Auth::new(self.store.clone(), config));
+        self
+    }
+
+    /// The same state with another request time limit.
+    pub fn with_request_timeout(mut self, limit: std::time::Duration) -> AppState {
+        self.request_timeout = limit;
+        self
     }
 
     /// Follows writes made by other processes (CLI imports), checking every `every`.
@@ -67,6 +92,10 @@ impl AppState {
 pub fn router(state: AppState, web_dir: PathBuf) -> Router {
     Router::new()
         .route("/healthz", get(health))
+        .route("/api/login", post(auth::login))
+        .route("/api/logout", post(auth::logout))
+        .route("/api/me", get(auth::me))
+        .route("/api/audit", get(auth::audit))
         .route("/api/stats", get(stats))
         .route("/api/regions", get(regions::list))
         .route("/api/regions/{id}", get(regions::one))
@@ -90,6 +119,13 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
         )
         .fallback_service(ServeDir::new(web_dir).append_index_html_on_directories(true))
         .with_state(state)
+        .layer(DefaultBodyLimit::max(auth::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn({
+            let limit = state.request_timeout;
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                auth::time_limit(limit, req, next)
+            }
+        }))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

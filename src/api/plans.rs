@@ -30,12 +30,6 @@ impl From<PlanError> for ApiError {
     }
 }
 
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> Self {
-        ApiError::BadRequest(r.body_text())
-    }
-}
-
 /// `POST /api/communities/{id}/plans` with a JSON [`PlanRequest`] (every field optional).
 pub async fn propose(
     State(state): State<AppState>,

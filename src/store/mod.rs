@@ -6,6 +6,7 @@
 //! expressions chosen by [`Dialect`]; geometry travels as WKB. Calls [`geometry`](crate::geometry)
 //! and [`model`](crate::model) only; nothing outside this module writes SQL.
 
+mod auth;
 mod dialect;
 mod plans;
 mod read;
@@ -21,7 +22,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 pub use dialect::Dialect;
 pub use plans::{NewGrid, NewPlan, Plan, PublishRefusal};
-pub use read::BuildingFilter;
+pub use read::{BuildingFilter, BuildingScope};
+pub use auth::{AuditEntry, NewAuditEntry, NewUser, TokenOwner, User};
 pub use types::*;
 pub use write::{ImportSummary, Upserts, ADDRESSES_REVISION, GRIDS_REVISION};
 
@@ -62,6 +64,9 @@ pub enum StoreError {
     /// Stored data could not be decoded (corrupt geometry, unknown enumeration value).
     #[error("stored {table} {id} is corrupt: {reason}")]
     Corrupt {
+    /// A record with this key exists already.
+    #[error("{what} {key:?} exists already")]
+    Duplicate { what: &'static str, key: String },
         table: &'static str,
         id: i64,
         reason: String,

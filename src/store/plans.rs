@@ -6,6 +6,7 @@ use geo::{Geometry, MultiPolygon};
 use serde::Serialize;
 
 use super::dialect::upsert;
+use super::layers::{bump_layers, Layer};
 use super::types::{decode_all, parse_enum, Grid, GridRow};
 use super::value::Val;
 use super::write::{bump_revision, ADDRESSES_REVISION, GRIDS_REVISION};
@@ -295,9 +296,19 @@ impl Store {
                 "moving workers to the new grids",
             )
             .await?;
+            // Grid-worker users follow their grid the same way (their scope is by grid).
+            tx.execute(
+                "INSERT INTO user_grids (user_id, grid_id) SELECT user_id, $2 FROM user_grids WHERE grid_id = $1 \
+                 ON CONFLICT DO NOTHING",
+                vec![Val::int(old), Val::int(new)],
+                "moving grid-worker users to the new grids",
+            )
+            .await?;
         }
         bump_revision(&mut tx, GRIDS_REVISION).await?;
         bump_revision(&mut tx, ADDRESSES_REVISION).await?;
+        // New grids, buildings' grid ids, workers' grids.
+        bump_layers(&mut tx, &[Layer::Grids, Layer::Buildings, Layer::Workers]).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }

@@ -18,6 +18,16 @@ pub struct BuildingFilter {
     pub bbox: Option<[f64; 4]>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Only buildings a scoped user may see (`None`: no restriction).
+    pub scope: Option<BuildingScope>,
+}
+
+/// Buildings a scoped user may see: a building is visible when its community is in
+/// `communities` or its grid in the published plan is in `grids`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildingScope {
+    pub communities: Vec<i64>,
+    pub grids: Vec<i64>,
 }
 
 const REGION_COLS: &str = "id, parent_id, level, name, code, source, source_id";
@@ -135,6 +145,19 @@ impl Store {
         if let Some(g) = filter.grid {
             vals.push(Val::int(g));
             sql.push_str(&format!(" AND pa.grid_id = ${}", vals.len()));
+        }
+        if let Some(scope) = &filter.scope {
+            let mut alternatives = vec!["1 = 0".to_string()];
+            for (column, ids) in [("b.community_id", &scope.communities), ("pa.grid_id", &scope.grids)] {
+                if ids.is_empty() {
+                    continue;
+                }
+                let first = vals.len() + 1;
+                vals.extend(ids.iter().map(|&id| Val::int(id)));
+                let params: Vec<String> = (first..first + ids.len()).map(|n| format!("${n}")).collect();
+                alternatives.push(format!("{column} IN ({})", params.join(", ")));
+            }
+            sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
         }
         if let Some([minx, miny, maxx, maxy]) = filter.bbox {
             let n = vals.len() + 1;
