@@ -8,6 +8,7 @@
 
 mod auth;
 mod dialect;
+mod layers;
 mod plans;
 mod read;
 mod tx;
@@ -21,6 +22,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 pub use dialect::Dialect;
+pub use layers::{Layer, LayerVersions, Person, Summary};
 pub use plans::{NewGrid, NewPlan, Plan, PublishRefusal};
 pub use read::{BuildingFilter, BuildingScope};
 pub use auth::{AuditEntry, NewAuditEntry, NewUser, TokenOwner, User};

@@ -9,6 +9,7 @@ use geo::Geometry;
 use serde::Serialize;
 
 use super::dialect::upsert;
+use super::layers::{bump_layers, Layer};
 use super::tx::Tx;
 use super::value::Val;
 use super::{Store, StoreError};
@@ -116,6 +117,7 @@ impl Store {
         {
             bump_revision(&mut tx, ADDRESSES_REVISION).await?;
         }
+        bump_layers(&mut tx, &dataset_layers(dataset)).await?;
         let summary = w.summary;
         let log = serde_json::to_string(&summary).unwrap_or_default();
         tx.execute(
@@ -675,6 +677,7 @@ impl Store {
         }
         bump_revision(&mut tx, GRIDS_REVISION).await?;
         bump_revision(&mut tx, ADDRESSES_REVISION).await?;
+        bump_layers(&mut tx, &Layer::ALL).await?;
         tx.commit().await
     }
 
@@ -709,8 +712,38 @@ impl Store {
             });
         }
         bump_revision(&mut tx, GRIDS_REVISION).await?;
+        bump_layers(&mut tx, &[Layer::Grids]).await?;
         tx.commit().await
     }
+}
+
+/// The layers whose served content a dataset changes. Derived properties count: a
+/// grid serves its buildings' household total, a building its grid and its household
+/// count, a grid its workers.
+fn dataset_layers(d: &Dataset) -> Vec<Layer> {
+    let mut layers = BTreeSet::new();
+    if !d.regions.is_empty() {
+        layers.insert(Layer::Regions);
+    }
+    if !(d.grids.is_empty() && d.provisional_grids.is_empty()) {
+        layers.extend([Layer::Grids, Layer::Buildings]);
+    }
+    if !d.buildings.is_empty() {
+        layers.extend([Layer::Buildings, Layer::Grids]);
+    }
+    if !d.households.is_empty() {
+        layers.extend([Layer::Households, Layer::Buildings, Layer::Grids]);
+    }
+    if !d.people.is_empty() {
+        layers.insert(Layer::Households);
+    }
+    if !d.cameras.is_empty() {
+        layers.insert(Layer::Cameras);
+    }
+    if !d.workers.is_empty() {
+        layers.extend([Layer::Workers, Layer::Grids]);
+    }
+    layers.into_iter().collect()
 }
 
 /// The revision that lookup indexes follow: grids, regions and workers.
