@@ -8,6 +8,8 @@
 
 mod auth;
 mod dialect;
+mod features;
+mod grid_edit;
 mod layers;
 mod plans;
 mod read;
@@ -21,11 +23,13 @@ use std::str::FromStr;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+pub use auth::{AuditEntry, NewAuditEntry, NewUser, TokenOwner, User};
 pub use dialect::Dialect;
 pub use layers::{Layer, LayerVersions, Person, Summary};
+pub use features::{FeatureLayer, FeaturePage, FeatureQuery, LayerFeatures, PropertyFilter};
+pub use grid_edit::{GridEditError, GridFields};
 pub use plans::{NewGrid, NewPlan, Plan, PublishRefusal};
 pub use read::{BuildingFilter, BuildingScope};
-pub use auth::{AuditEntry, NewAuditEntry, NewUser, TokenOwner, User};
 pub use types::*;
 pub use write::{ImportSummary, Upserts, ADDRESSES_REVISION, GRIDS_REVISION};
 
@@ -60,15 +64,15 @@ pub enum StoreError {
         what: &'static str,
         reference: String,
     },
+    /// A record with this key exists already.
+    #[error("{what} {key:?} exists already")]
+    Duplicate { what: &'static str, key: String },
     /// A geometry given to the store is not storable.
     #[error("{what}: {reason}")]
     InvalidGeometry { what: String, reason: String },
     /// Stored data could not be decoded (corrupt geometry, unknown enumeration value).
     #[error("stored {table} {id} is corrupt: {reason}")]
     Corrupt {
-    /// A record with this key exists already.
-    #[error("{what} {key:?} exists already")]
-    Duplicate { what: &'static str, key: String },
         table: &'static str,
         id: i64,
         reason: String,
