@@ -7,7 +7,7 @@ what=${1:-build}
 
 packages=(build-essential pkg-config libproj-dev proj-data libsqlite3-dev ca-certificates curl)
 if [ "$what" = test ]; then
-  packages+=(postgresql postgresql-postgis python3)
+  packages+=(postgresql postgresql-postgis python3 gdal-bin python3-owslib)
   # the web map's end-to-end tests: headless Chromium with CJK fonts
   packages+=(chromium fonts-noto-cjk)
 fi

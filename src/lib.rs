@@ -17,6 +17,7 @@ pub mod live;
 pub mod lookup;
 pub mod mask;
 pub mod model;
+pub mod ogc;
 pub mod partition;
 pub mod plan;
 pub mod store;

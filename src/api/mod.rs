@@ -130,6 +130,7 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
+        .nest("/ogc", crate::ogc::router())
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
