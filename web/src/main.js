@@ -64,7 +64,7 @@ async function start() {
     user.noAuth ? null : h("button", { id: "logout", onclick: logout }, t.logout),
   );
 
-  const map = L.map("map", { zoomControl: true, preferCanvas: false, attributionControl: true }).setView([30.62, 104.07], 14);
+  const map = L.map("map", { maxZoom: 20, minZoom: 3, zoomControl: true, preferCanvas: false, attributionControl: true }).setView([30.62, 104.07], 14);
   map.attributionControl.setPrefix("Leaflet");
   app.map = map;
   app.shiftBounds = (geojson, maxZoom = 17) => ({ bounds: L.geoJSON(geojson, geoJsonCoords).getBounds(), maxZoom });
@@ -133,7 +133,10 @@ async function start() {
       if (n && box?.checked) app.cameras.group.addTo(map);
       document.getElementById("cameras-count").textContent = n ? `（${n}）` : `（${t.camerasUnavailable}）`;
     })
-    .catch(() => (document.getElementById("cameras-count").textContent = `（${t.camerasUnavailable}）`));
+    .catch((e) => {
+      console.error("cameras:", e);
+      document.getElementById("cameras-count").textContent = `（${t.camerasUnavailable}）`;
+    });
   document.body.dataset.ready = "1";
 }
 
