@@ -69,8 +69,8 @@ export class Cameras {
         h("dd", { class: "camera-class" }, label(t.cameraClasses, p.class ?? p.priority_class)),
         h("dt", {}, t.cameraStatus),
         h("dd", { class: "camera-status" }, label(t.cameraStatuses, p.status)),
-        p.direction != null ? h("dt", {}, t.cameraDirection) : null,
-        p.direction != null ? h("dd", {}, `${Math.round(p.direction)}°`) : null,
+        (p.direction_deg ?? p.direction) != null ? h("dt", {}, t.cameraDirection) : null,
+        (p.direction_deg ?? p.direction) != null ? h("dd", {}, `${Math.round(p.direction_deg ?? p.direction)}°`) : null,
       ),
       stream && /^(https?|rtsp|rtmp):/i.test(stream)
         ? h("a", { class: "camera-stream", href: stream, target: "_blank", rel: "noopener" }, t.cameraStream)
@@ -103,9 +103,10 @@ export class Cameras {
     if (this.map.getZoom() < this.detailZoom) return;
     for (const f of this.features) {
       const p = f.properties;
-      if (p.direction == null) continue;
+      const direction = p.direction_deg ?? p.direction;
+      if (direction == null) continue;
       const [lon, lat] = f.geometry.coordinates;
-      const pts = sector(lon, lat, p.direction, p.fov ?? p.field_of_view ?? 60, p.range ?? p.range_m ?? 40);
+      const pts = sector(lon, lat, direction, p.fov_deg ?? p.fov ?? 60, p.range_m ?? p.range ?? 40);
       this.fov.addLayer(
         L.polygon(
           pts.map(([x, y]) => toMap(x, y)),
