@@ -6,12 +6,15 @@
 
 mod auth;
 mod buildings;
+mod cache;
+mod drill;
 mod error;
 mod features;
 mod geocode;
 mod lookup;
 mod plans;
 mod regions;
+mod tiles;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,6 +41,8 @@ pub struct AppState {
     pub index: Arc<LiveIndex>,
     /// The address book (geocoder), following the store.
     pub addresses: Arc<LiveAddressBook>,
+    /// The vector-tile snapshots, following the layer versions.
+    pub tiles: Arc<crate::tiles::TileLayers>,
     /// Logins, sessions, tokens and the audit log.
     pub auth: Arc<crate::auth::Auth>,
     /// Longest time a request may take before it is answered 503.
@@ -53,6 +58,7 @@ impl AppState {
         Ok(AppState {
             index: LiveIndex::load(store.clone()).await?,
             addresses: LiveAddressBook::load(store.clone()).await?,
+            tiles: crate::tiles::TileLayers::load(store.clone()).await?,
             auth: Arc::new(crate::auth::Auth::new(
                 store.clone(),
                 crate::auth::AuthConfig::default(),
@@ -78,12 +84,14 @@ impl AppState {
     pub fn watch(&self, every: std::time::Duration) {
         self.index.watch(every);
         self.addresses.watch(every);
+        self.tiles.watch(every);
     }
 
     /// Rebuilds every snapshot whose revision changed (after a write by this process).
     pub async fn refresh(&self) -> Result<(), StoreError> {
         self.index.refresh(false).await?;
         self.addresses.refresh(false).await?;
+        self.tiles.refresh().await?;
         Ok(())
     }
 }
@@ -103,6 +111,11 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
         .route("/api/grids/{id}", get(regions::grid))
         .route("/api/buildings", get(buildings::list))
         .route("/api/buildings/{id}", get(buildings::one))
+        .route("/api/regions/{id}/summary", get(drill::region_summary))
+        .route("/api/grids/{id}/summary", get(drill::grid_summary))
+        .route("/api/households/{id}", get(drill::household))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
+        .route("/tiles/{file}", get(tiles::tilejson))
         .route("/api/geocode", get(geocode::search))
         .route(
             "/api/communities/{id}/plans",
@@ -118,6 +131,10 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
                 .layer(DefaultBodyLimit::max(lookup::MAX_BODY_BYTES)),
         )
         .fallback_service(ServeDir::new(web_dir).append_index_html_on_directories(true))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::middleware,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(auth::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn({

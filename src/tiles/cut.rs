@@ -27,8 +27,17 @@ pub fn tile_box(z: u8, x: u32, y: u32) -> (f64, f64, f64) {
     )
 }
 
-/// The encoded tile with layer `name`, or `None` when no feature falls in it.
-pub fn cut<P: Properties>(set: &TileSet<P>, name: &str, z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
+/// Which features a caller may see, by `(grid, community)`.
+pub type Visible = dyn Fn(Option<i64>, Option<i64>) -> bool + Send + Sync;
+
+/// The encoded tile with layer `name` of the features `visible` keeps, or `None` when
+/// none falls in it.
+pub fn cut<P: Properties>(
+    set: &TileSet<P>,
+    name: &str,
+    (z, x, y): (u8, u32, u32),
+    visible: &Visible,
+) -> Option<Vec<u8>> {
     let (left, top, size) = tile_box(z, x, y);
     let extent = f64::from(EXTENT);
     let scale = extent / size;
@@ -54,6 +63,9 @@ pub fn cut<P: Properties>(set: &TileSet<P>, name: &str, z: u8, x: u32, y: u32) -
     let mut props = Vec::new();
     let mut features = Vec::with_capacity(candidates.len());
     for f in candidates {
+        if !visible(f.properties.grid_id(), f.properties.community_id()) {
+            continue;
+        }
         let to_tile = |c: &Coord<f64>| Coord {
             x: (c.x - left) * scale,
             y: (top - c.y) * scale,

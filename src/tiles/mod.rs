@@ -143,15 +143,14 @@ impl TileLayers {
         Ok(())
     }
 
-    /// Tile `z/x/y` of `layer`, from a snapshot at least at `version` (rebuilt first when
-    /// older); `None` for an empty tile.
+    /// Tile `z/x/y` of `layer` with the features `visible` keeps, from a snapshot at least
+    /// at `version` (rebuilt first when older); `None` for an empty tile.
     pub async fn tile(
         &self,
         layer: TileLayer,
         version: i64,
-        z: u8,
-        x: u32,
-        y: u32,
+        (z, x, y): (u8, u32, u32),
+        visible: Arc<cut::Visible>,
     ) -> Result<Option<Vec<u8>>, TileError> {
         if z < layer.minzoom() {
             return Ok(None);
@@ -160,11 +159,11 @@ impl TileLayers {
         Ok(match layer {
             TileLayer::Grids => {
                 let set = fresh(&self.grids, version).await?;
-                off_thread(move || cut::cut(&set, name, z, x, y)).await?
+                off_thread(move || cut::cut(&set, name, (z, x, y), &*visible)).await?
             }
             TileLayer::Buildings => {
                 let set = fresh(&self.buildings, version).await?;
-                off_thread(move || cut::cut(&set, name, z, x, y)).await?
+                off_thread(move || cut::cut(&set, name, (z, x, y), &*visible)).await?
             }
         })
     }

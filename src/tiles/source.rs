@@ -32,6 +32,10 @@ pub trait Properties: Send + Sync + 'static {
     fn id(&self) -> u64;
     /// The tags, in a fixed order.
     fn tags(&self, out: &mut Vec<(&'static str, TileValue)>);
+    /// The grid it is (a grid) or is in (a building), for scope checks.
+    fn grid_id(&self) -> Option<i64>;
+    /// Its community, for scope checks.
+    fn community_id(&self) -> Option<i64>;
 }
 
 /// Properties of a grid in the `grids` layer.
@@ -56,6 +60,12 @@ impl Properties for GridProperties {
         out.push(("kind", TileValue::Str(self.kind.as_ref().to_string())));
         out.push(("households", TileValue::Int(self.households)));
         out.push(("community_id", TileValue::Int(self.community_id)));
+    }
+    fn grid_id(&self) -> Option<i64> {
+        Some(self.id)
+    }
+    fn community_id(&self) -> Option<i64> {
+        Some(self.community_id)
     }
 }
 
@@ -84,6 +94,12 @@ impl Properties for BuildingProperties {
         }
         out.push(("households", TileValue::Int(self.households)));
         out.push(("estimated", TileValue::Bool(self.estimated)));
+    }
+    fn grid_id(&self) -> Option<i64> {
+        self.grid_id
+    }
+    fn community_id(&self) -> Option<i64> {
+        self.community_id
     }
 }
 
