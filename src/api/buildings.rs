@@ -95,7 +95,8 @@ pub async fn list(
     )))
 }
 
-/// `GET /api/buildings/{id}`: the building with its household records.
+/// `GET /api/buildings/{id}`: the building with its household records and their unit ×
+/// floor `table` (see [`super::drill::Table`]).
 pub async fn one(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
@@ -107,6 +108,7 @@ pub async fn one(
     })?;
     let households = state.store.households(id).await?;
     let f = feature(b.id, &b, &Geometry::MultiPolygon(b.footprint.clone()));
+    let f = with_property(f, "table", json!(super::drill::table(&households)));
     Ok(Json(with_property(
         f,
         "household_records",
