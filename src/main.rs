@@ -39,10 +39,17 @@ enum Command {
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Empty the database first (otherwise the demo is merged by source id).
+        /// Empty the database first (otherwise the demo is merged by source id; users and
+        /// the audit log are kept).
         #[arg(long)]
         fresh: bool,
+        /// Password of every demo user (default: a random one each, printed once).
+        #[arg(long)]
+        demo_password: Option<String>,
     },
+    /// Users: add, list, disable, issue API tokens (the only way to manage users).
+    #[command(subcommand)]
+    User(UserCommand),
     /// Print row counts of the database as JSON.
     Stats,
     /// Which grid is responsible for a point (JSON), or for every row of a CSV file
@@ -115,7 +122,155 @@ enum Command {
         /// Folder of the web map's built files (`npm run build` in web/ writes web/dist).
         #[arg(long, default_value = "web/dist")]
         web: PathBuf,
+        /// Longest time a request may take before it is answered 503, in seconds.
+        #[arg(long, default_value_t = 60)]
+        request_timeout: u64,
+        /// Lifetime of a login session, in hours.
+        #[arg(long, default_value_t = 8)]
+        session_hours: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; prints a generated password unless --password-stdin.
+    Add {
+        username: String,
+        /// administrator, planner, command_staff, grid_worker or viewer.
+        #[arg(long)]
+        role: wangge::auth::Role,
+        /// Regions (with their descendants) the user sees; none: the whole database.
+        #[arg(long = "region", num_args = 1..)]
+        regions: Vec<i64>,
+        /// Grids a grid worker sees.
+        #[arg(long = "grid", num_args = 1..)]
+        grids: Vec<i64>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users with role, scope and status.
+    List,
+    /// Disable a user and end their sessions and API tokens.
+    Disable { username: String },
+    /// Issue an API token for scripts (printed once; send it as Authorization: Bearer).
+    Token {
+        username: String,
+        /// Days the token is valid.
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+    },
+}
+
+/// The actor of command-line writes in the audit log.
+fn cli_actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+/// Appends a command-line action to the audit log.
+async fn audit_cli(
+    store: &Store,
+    action: &str,
+    target: &str,
+    detail: String,
+) -> Result<(), String> {
+    store
+        .append_audit(&wangge::store::NewAuditEntry {
+            user_id: None,
+            actor: cli_actor(),
+            action: action.into(),
+            target: target.into(),
+            detail,
+            remote: "local".into(),
+        })
+        .await
+        .map(|_| ())
+        .map_err(|e| chain(&e))
+}
+
+async fn run_user(store: &Store, cmd: UserCommand) -> Result<(), String> {
+    use wangge::auth;
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            regions,
+            grids,
+            password_stdin,
+        } => {
+            let (password, generated) = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+                (line.trim_end_matches(['\n', '\r']).to_string(), false)
+            } else {
+                (auth::secret::new_password(16), true)
+            };
+            let id = auth::add_user(store, &username, &password, role, &regions, &grids, false)
+                .await
+                .map_err(|e| chain(&e))?;
+            audit_cli(
+                store,
+                "user.add",
+                &format!("user/{username}"),
+                serde_json::json!({"role": role, "regions": regions, "grids": grids}).to_string(),
+            )
+            .await?;
+            println!("user {username} ({role}) created with id {id}");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::List => {
+            println!("{:<20} {:<14} {:<9} scope", "username", "role", "status");
+            for u in store.users().await.map_err(|e| chain(&e))? {
+                let scope = if u.scope_all {
+                    "everything".to_string()
+                } else if !u.grids.is_empty() {
+                    format!("grids {:?}", u.grids)
+                } else {
+                    format!("regions {:?}", u.regions)
+                };
+                let status = if u.disabled { "disabled" } else { "active" };
+                println!("{:<20} {:<14} {:<9} {scope}", u.username, u.role, status);
+            }
+        }
+        UserCommand::Disable { username } => {
+            if !store
+                .set_user_disabled(&username, true)
+                .await
+                .map_err(|e| chain(&e))?
+            {
+                return Err(format!("user {username:?} does not exist"));
+            }
+            audit_cli(
+                store,
+                "user.disable",
+                &format!("user/{username}"),
+                String::new(),
+            )
+            .await?;
+            println!("user {username} disabled; their sessions and tokens are ended");
+        }
+        UserCommand::Token { username, days } => {
+            let token = auth::issue_token(store, &username, days)
+                .await
+                .map_err(|e| chain(&e))?;
+            audit_cli(
+                store,
+                "user.token",
+                &format!("user/{username}"),
+                format!("valid {days} days"),
+            )
+            .await?;
+            println!("{token}");
+        }
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -231,11 +386,23 @@ async fn run(cli: Cli) -> Result<(), String> {
     let url = config::database_url(cli.db.as_deref());
     let store = Store::open(&url).await.map_err(|e| chain(&e))?;
     match cli.command {
+        Command::User(cmd) => run_user(&store, cmd).await?,
         Command::Import(cmd) => {
             let (report, json) = run_import(&store, cmd).await.map_err(|e| chain(&e))?;
+            audit_cli(
+                &store,
+                &format!("import.{}", report.kind),
+                &report.path,
+                serde_json::to_string(&report.written).unwrap_or_default(),
+            )
+            .await?;
             print_report(&report, json);
         }
-        Command::Demo { seed, fresh } => {
+        Command::Demo {
+            seed,
+            fresh,
+            demo_password,
+        } => {
             if fresh {
                 store.clear().await.map_err(|e| chain(&e))?;
             }
@@ -250,7 +417,32 @@ async fn run(cli: Cli) -> Result<(), String> {
             )
             .await
             .map_err(|e| chain(&e))?;
+            audit_cli(
+                &store,
+                "import.demo",
+                &report.path,
+                serde_json::to_string(&report.written).unwrap_or_default(),
+            )
+            .await?;
             print_report(&report, false);
+            let users = wangge::auth::create_demo_users(&store, demo_password.as_deref())
+                .await
+                .map_err(|e| chain(&e))?;
+            audit_cli(&store, "user.demo", "users/demo-*", String::new()).await?;
+            println!("demo users (log in at the web map or POST /api/login):");
+            println!(
+                "  {:<14} {:<14} {:<18} scope",
+                "username", "role", "password"
+            );
+            for u in users {
+                println!(
+                    "  {:<14} {:<14} {:<18} {}",
+                    u.username,
+                    u.role.as_ref(),
+                    u.password,
+                    u.scope
+                );
+            }
         }
         Command::Stats => {
             let counts = store.counts().await.map_err(|e| chain(&e))?;
@@ -339,6 +531,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 plan::publish(&store, draft.plan_id)
                     .await
                     .map_err(|e| chain(&e))?;
+                audit_cli(
+                    &store,
+                    "plan.publish",
+                    &format!("plan/{}", draft.plan_id),
+                    serde_json::json!({ "community_id": community }).to_string(),
+                )
+                .await?;
                 println!("plan {} published", draft.plan_id);
             }
         }
@@ -349,8 +548,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             let out = export_plan(&store, id).await?;
             println!("{}", serde_json::to_string(&out).unwrap_or_default());
         }
-        Command::Serve { bind, web } => {
-            let state = AppState::load(store).await.map_err(|e| chain(&e))?;
+        Command::Serve {
+            bind,
+            web,
+            request_timeout,
+            session_hours,
+        } => {
+            let state = AppState::load(store)
+                .await
+                .map_err(|e| chain(&e))?
+                .with_request_timeout(std::time::Duration::from_secs(request_timeout.max(1)))
+                .with_auth_config(wangge::auth::AuthConfig {
+                    session_ttl: std::time::Duration::from_secs(session_hours.max(1) * 3600),
+                    ..Default::default()
+                });
             // Follows imports and edits made by other processes.
             state.watch(std::time::Duration::from_secs(1));
             let listener = tokio::net::TcpListener::bind(&bind)
@@ -362,7 +573,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 wangge::store::redact(&url),
                 web.display()
             );
-            axum::serve(listener, wangge::api::router(state, web))
+            // Connect info gives the client address to login rate limiting and the audit log.
+            let app = wangge::api::router(state, web)
+                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

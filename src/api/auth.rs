@@ -44,9 +44,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Remote {
 
 /// The session or API token of a request: the Bearer token, else the session cookie.
 fn token_of(headers: &HeaderMap) -> Option<String> {
-    if let Some(v) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(v) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let v = v.trim();
-        if let Some(t) = v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")) {
+        if let Some(t) = v
+            .strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+        {
             return Some(t.trim().to_string());
         }
     }
@@ -123,9 +129,15 @@ pub async fn login(
     };
     state
         .auth
-        .audit(&session.caller.audit_entry("login", &format!("user/{}", req.username), ""))
+        .audit(
+            &session
+                .caller
+                .audit_entry("login", &format!("user/{}", req.username), ""),
+        )
         .await?;
-    let max_age = (session.expires_at - chrono::Utc::now()).num_seconds().max(0);
+    let max_age = (session.expires_at - chrono::Utc::now())
+        .num_seconds()
+        .max(0);
     let mut response = Json(json!({
         "user": session.caller.to_json(),
         "expires_at": session.expires_at,
@@ -188,7 +200,9 @@ pub async fn audit(
     }
     let offset = p.offset.unwrap_or(0);
     if offset < 0 {
-        return Err(ApiError::BadRequest(format!("offset {offset} is below zero")));
+        return Err(ApiError::BadRequest(format!(
+            "offset {offset} is below zero"
+        )));
     }
     let (entries, total) = state.store.audit_entries(limit, offset).await?;
     Ok(Json(json!({
@@ -219,9 +233,15 @@ mod tests {
     #[test]
     fn bearer_wins_over_the_cookie() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; wangge_session=abc"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; wangge_session=abc"),
+        );
         assert_eq!(token_of(&h).as_deref(), Some("abc"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer xyz"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer xyz"),
+        );
         assert_eq!(token_of(&h).as_deref(), Some("xyz"));
         assert_eq!(token_of(&HeaderMap::new()), None);
     }

@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::features::{collection, feature, with_property};
 use super::{ApiError, AppState};
+use crate::auth::Caller;
 use crate::store::BuildingFilter;
 
 /// Default and maximum page size of `GET /api/buildings`.
@@ -63,6 +64,7 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], ApiError> {
 /// `GET /api/buildings?community=&grid=&bbox=&limit=&offset=`.
 pub async fn list(
     State(state): State<AppState>,
+    caller: Caller,
     params: Result<Query<BuildingParams>, QueryRejection>,
 ) -> Result<Json<FeatureCollection>, ApiError> {
     let Query(p) = params?;
@@ -84,7 +86,7 @@ pub async fn list(
         bbox: p.bbox.as_deref().map(parse_bbox).transpose()?,
         limit: Some(limit),
         offset: Some(offset),
-        scope: None,
+        scope: caller.building_scope(),
     };
     let buildings = state.store.buildings(&filter).await?;
     Ok(Json(collection(
@@ -99,10 +101,15 @@ pub async fn list(
 /// floor `table` (see [`super::drill::Table`]).
 pub async fn one(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Feature>, ApiError> {
     let Path(id) = id?;
-    let b = state.store.building(id).await?.ok_or(ApiError::NotFound {
+    let building = match state.store.building(id).await? {
+        Some(b) if caller.sees_building(b.community_id, b.grid_id) => Some(b),
+        _ => None,
+    };
+    let b = building.ok_or(ApiError::NotFound {
         what: "building",
         id: id.to_string(),
     })?;

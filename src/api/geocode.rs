@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{ApiError, AppState};
+use crate::auth::Caller;
 use crate::lookup::MAX_GEOCODE_RESULTS;
 
 /// Default number of results.
@@ -22,6 +23,7 @@ pub struct GeocodeParams {
 /// `GET /api/geocode?q=..&limit=..`.
 pub async fn search(
     State(state): State<AppState>,
+    caller: Caller,
     params: Result<Query<GeocodeParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Query(p) = params?;
@@ -37,7 +39,16 @@ pub async fn search(
         )));
     }
     let book = state.addresses.snapshot();
-    let results = book.search(&p.q, limit);
+    // A scoped caller gets the best matches among the buildings they may see.
+    let results: Vec<_> = if caller.sees_all() {
+        book.search(&p.q, limit)
+    } else {
+        book.search(&p.q, MAX_GEOCODE_RESULTS)
+            .into_iter()
+            .filter(|h| h.grid_id.is_some_and(|g| caller.sees_grid(g)))
+            .take(limit)
+            .collect()
+    };
     Ok(Json(
         json!({ "query": p.q, "count": results.len(), "results": results }),
     ))

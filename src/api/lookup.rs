@@ -11,8 +11,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{ApiError, AppState};
+use crate::auth::Caller;
 use crate::crs::Crs;
-use crate::lookup::{answer, points_from_csv, points_from_json, to_wgs84, LookupError};
+use crate::index::GridIndex;
+use crate::lookup::{answer, points_from_csv, points_from_json, to_wgs84, Answer, LookupError};
 
 /// Largest accepted batch body.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -34,6 +36,25 @@ pub struct BatchParams {
     pub workers: bool,
 }
 
+/// The answer for `caller`: a grid outside their scope is answered like no grid, with a
+/// message that holds whether or not some grid contains the point (it reveals nothing).
+fn scoped_answer<'a>(caller: &Caller, index: &'a GridIndex, lon: f64, lat: f64) -> Answer<'a> {
+    let a = answer(index, lon, lat);
+    if caller.sees_all() {
+        return a;
+    }
+    match &a.responsible {
+        Some(r) if caller.sees_grid(r.grid.id) => a,
+        _ => Answer {
+            lon,
+            lat,
+            found: false,
+            responsible: None,
+            message: Some("the point is outside every grid you may see"),
+        },
+    }
+}
+
 fn parse_crs(crs: Option<&str>) -> Result<Crs, ApiError> {
     match crs {
         None => Ok(Crs::Wgs84),
@@ -44,6 +65,7 @@ fn parse_crs(crs: Option<&str>) -> Result<Crs, ApiError> {
 /// `GET /api/lookup?lon=..&lat=..[&crs=..]`.
 pub async fn one(
     State(state): State<AppState>,
+    caller: Caller,
     params: Result<Query<PointParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(p) = params?;
@@ -51,7 +73,8 @@ pub async fn one(
     to_wgs84(&mut point, parse_crs(p.crs.as_deref())?)?;
     let index = state.index.snapshot();
     // Serialised straight from the answer (no intermediate JSON tree: this is the hot path).
-    let body = serde_json::to_vec(&answer(&index, point[0].0, point[0].1)).unwrap_or_default();
+    let body = serde_json::to_vec(&scoped_answer(&caller, &index, point[0].0, point[0].1))
+        .unwrap_or_default();
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -60,6 +83,7 @@ pub async fn one(
 /// input point, in input order.
 pub async fn batch(
     State(state): State<AppState>,
+    caller: Caller,
     params: Result<Query<BatchParams>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -90,7 +114,8 @@ pub async fn batch(
         .iter()
         .enumerate()
         .map(|(i, &(lon, lat))| {
-            let mut v = serde_json::to_value(answer(&index, lon, lat)).unwrap_or(Value::Null);
+            let mut v = serde_json::to_value(scoped_answer(&caller, &index, lon, lat))
+                .unwrap_or(Value::Null);
             if let Some(obj) = v.as_object_mut() {
                 obj.insert("index".into(), json!(i));
                 if !p.workers {

@@ -130,12 +130,8 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
                 .post(lookup::batch)
                 .layer(DefaultBodyLimit::max(lookup::MAX_BODY_BYTES)),
         )
+        .nest("/ogc", crate::ogc::router())
         .fallback_service(ServeDir::new(web_dir).append_index_html_on_directories(true))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            cache::middleware,
-        ))
-        .with_state(state)
         .layer(DefaultBodyLimit::max(auth::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn({
             let limit = state.request_timeout;
@@ -143,11 +139,15 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
                 auth::time_limit(limit, req, next)
             }
         }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::middleware,
+        ))
+        .with_state(state)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
 
-        .nest("/ogc", crate::ogc::router())
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -163,6 +163,15 @@ async fn health(
 
 async fn stats(
     axum::extract::State(state): axum::extract::State<AppState>,
+    caller: crate::auth::Caller,
 ) -> Result<Json<crate::store::Counts>, ApiError> {
+    // The counts cover the whole database: only for callers who see all of it.
+    if !caller.sees_all() {
+        return Err(ApiError::Forbidden(
+            "the statistics cover the whole database and your scope is a part of it: \
+             use the summaries of your regions and grids"
+                .into(),
+        ));
+    }
     Ok(Json(state.store.counts().await?))
 }

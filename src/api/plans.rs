@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::features::{collection, feature};
 use super::{ApiError, AppState};
+use crate::auth::{Caller, Permission};
 use crate::plan::{self, PlanError, PlanRequest};
 
 impl From<PlanError> for ApiError {
@@ -33,12 +34,25 @@ impl From<PlanError> for ApiError {
 /// `POST /api/communities/{id}/plans` with a JSON [`PlanRequest`] (every field optional).
 pub async fn propose(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
     body: Result<Json<PlanRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(Permission::RunPlans, "compute plans")?;
     let Path(id) = id?;
-    let Json(request) = body?;
+    let Json(mut request) = body?;
+    community_in_scope(&state, &caller, id).await?;
+    // The author is who is logged in, whatever the body says.
+    request.author = caller.username().to_string();
     let draft = plan::propose(&state.store, id, &request).await?;
+    state
+        .auth
+        .audit(&caller.audit_entry(
+            "plan.propose",
+            &format!("plan/{}", draft.plan_id),
+            json!({ "community_id": id }).to_string(),
+        ))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -57,15 +71,11 @@ pub async fn propose(
 /// `GET /api/communities/{id}/plans`: the community's plans, newest first.
 pub async fn history(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(id) = id?;
-    if state.store.region(id).await?.is_none() {
-        return Err(ApiError::NotFound {
-            what: "community",
-            id: id.to_string(),
-        });
-    }
+    community_in_scope(&state, &caller, id).await?;
     let plans: Vec<Value> = state
         .store
         .plans_of(id)
@@ -74,6 +84,33 @@ pub async fn history(
         .map(plan_json)
         .collect();
     Ok(Json(json!({ "community_id": id, "plans": plans })))
+}
+
+/// 404 (as for an unknown id) when community `id` does not exist or is outside the
+/// caller's scope.
+async fn community_in_scope(state: &AppState, caller: &Caller, id: i64) -> Result<(), ApiError> {
+    match state.store.region(id).await? {
+        Some(r) if caller.sees_region(r.id) => Ok(()),
+        _ => Err(ApiError::NotFound {
+            what: "community",
+            id: id.to_string(),
+        }),
+    }
+}
+
+/// The plan `id` when it exists and its community is in the caller's scope, else 404.
+async fn plan_in_scope(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<crate::store::Plan, ApiError> {
+    match state.store.plan(id).await? {
+        Some(p) if caller.sees_region(p.community_id) => Ok(p),
+        _ => Err(ApiError::NotFound {
+            what: "plan",
+            id: id.to_string(),
+        }),
+    }
 }
 
 fn plan_json(p: crate::store::Plan) -> Value {
@@ -93,13 +130,11 @@ fn plan_json(p: crate::store::Plan) -> Value {
 /// `GET /api/plans/{id}`: the plan, its metrics and its grids as GeoJSON.
 pub async fn one(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(id) = id?;
-    let p = state.store.plan(id).await?.ok_or(ApiError::NotFound {
-        what: "plan",
-        id: id.to_string(),
-    })?;
+    let p = plan_in_scope(&state, &caller, id).await?;
     let grids = state.store.plan_grids(id).await?;
     let features = grids
         .iter()
@@ -113,9 +148,11 @@ pub async fn one(
 /// `GET /api/plans/{id}/diff`: buildings and households moved against the published plan.
 pub async fn diff(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<plan::PlanDiff>, ApiError> {
     let Path(id) = id?;
+    plan_in_scope(&state, &caller, id).await?;
     Ok(Json(plan::diff(&state.store, id).await?))
 }
 
@@ -123,10 +160,21 @@ pub async fn diff(
 /// published since the draft was computed.
 pub async fn publish(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    caller.require(Permission::PublishPlans, "publish plans")?;
     let Path(id) = id?;
+    plan_in_scope(&state, &caller, id).await?;
     let published = plan::publish(&state.store, id).await?;
+    state
+        .auth
+        .audit(&caller.audit_entry(
+            "plan.publish",
+            &format!("plan/{id}"),
+            json!({ "community_id": published.community_id }).to_string(),
+        ))
+        .await?;
     // The lookup index and the address book see the new grids at the next request.
     state.refresh().await?;
     Ok(Json(plan_json(published)))

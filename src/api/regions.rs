@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::features::{collection, feature, with_property};
 use super::{ApiError, AppState};
+use crate::auth::Caller;
 use crate::model::RegionLevel;
 
 /// `GET /api/regions` parameters.
@@ -22,6 +23,7 @@ pub struct RegionParams {
 /// `GET /api/regions?level=&parent=`.
 pub async fn list(
     State(state): State<AppState>,
+    caller: Caller,
     params: Result<Query<RegionParams>, QueryRejection>,
 ) -> Result<Json<FeatureCollection>, ApiError> {
     let Query(p) = params?;
@@ -29,6 +31,7 @@ pub async fn list(
     Ok(Json(collection(
         regions
             .iter()
+            .filter(|r| caller.sees_region(r.id))
             .map(|r| feature(r.id, r, &Geometry::MultiPolygon(r.boundary.clone())))
             .collect(),
     )))
@@ -37,10 +40,15 @@ pub async fn list(
 /// `GET /api/regions/{id}`.
 pub async fn one(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Feature>, ApiError> {
     let Path(id) = id?;
-    let r = state.store.region(id).await?.ok_or(ApiError::NotFound {
+    let region = match state.store.region(id).await? {
+        Some(r) if caller.sees_region(r.id) => Some(r),
+        _ => None,
+    };
+    let r = region.ok_or(ApiError::NotFound {
         what: "region",
         id: id.to_string(),
     })?;
@@ -61,6 +69,7 @@ pub struct GridParams {
 /// household totals.
 pub async fn grids(
     State(state): State<AppState>,
+    caller: Caller,
     params: Result<Query<GridParams>, QueryRejection>,
 ) -> Result<Json<FeatureCollection>, ApiError> {
     let Query(p) = params?;
@@ -69,6 +78,7 @@ pub async fn grids(
     Ok(Json(collection(
         grids
             .iter()
+            .filter(|g| caller.sees_grid(g.id))
             .map(|g| {
                 let f = feature(g.id, g, &Geometry::MultiPolygon(g.boundary.clone()));
                 let t = totals.get(&g.id).copied().unwrap_or_default();
@@ -82,10 +92,15 @@ pub async fn grids(
 /// `GET /api/grids/{id}`: the grid with its workers.
 pub async fn grid(
     State(state): State<AppState>,
+    caller: Caller,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Feature>, ApiError> {
     let Path(id) = id?;
-    let g = state.store.grid(id).await?.ok_or(ApiError::NotFound {
+    let grid = match state.store.grid(id).await? {
+        Some(g) if caller.sees_grid(g.id) => Some(g),
+        _ => None,
+    };
+    let g = grid.ok_or(ApiError::NotFound {
         what: "grid",
         id: id.to_string(),
     })?;

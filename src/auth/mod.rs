@@ -248,7 +248,10 @@ impl Caller {
 
     /// Sees region `id` (district, street or community).
     pub fn sees_region(&self, id: i64) -> bool {
-        self.scope().regions.as_ref().is_none_or(|r| r.contains(&id))
+        self.scope()
+            .regions
+            .as_ref()
+            .is_none_or(|r| r.contains(&id))
     }
 
     /// Sees grid `id` (of any plan).
@@ -304,7 +307,12 @@ impl Caller {
     }
 
     /// An audit entry by this caller.
-    pub fn audit_entry(&self, action: &str, target: &str, detail: impl Into<String>) -> NewAuditEntry {
+    pub fn audit_entry(
+        &self,
+        action: &str,
+        target: &str,
+        detail: impl Into<String>,
+    ) -> NewAuditEntry {
         NewAuditEntry {
             user_id: Some(self.user_id()),
             actor: self.username().to_string(),
@@ -403,7 +411,11 @@ impl Auth {
         let user_key = format!("user {username:?}");
         let addr_key = remote.map(|a| format!("address {a}"));
         for key in std::iter::once(&user_key).chain(addr_key.as_ref()) {
-            let limiter = if key == &user_key { &self.by_user } else { &self.by_address };
+            let limiter = if key == &user_key {
+                &self.by_user
+            } else {
+                &self.by_address
+            };
             if let Some(retry_after) = limiter.check(key, now) {
                 return Err(AuthError::RateLimited {
                     key: key.clone(),
@@ -427,9 +439,7 @@ impl Auth {
                 if let Some(k) = &addr_key {
                     self.by_address.fail(k, now);
                 }
-                return Err(AuthError::Unauthorized(
-                    "wrong username or password".into(),
-                ));
+                return Err(AuthError::Unauthorized("wrong username or password".into()));
             }
         };
         self.by_user.clear(&user_key);
@@ -468,8 +478,11 @@ impl Auth {
                 });
             }
         }
-        let unauthorized =
-            || AuthError::Unauthorized("the session or token is unknown or has expired: log in again".into());
+        let unauthorized = || {
+            AuthError::Unauthorized(
+                "the session or token is unknown or has expired: log in again".into(),
+            )
+        };
         let Some(owner) = self.store.token_owner(&digest).await? else {
             self.cache().remove(&digest);
             return Err(unauthorized());
@@ -534,7 +547,10 @@ pub async fn add_user(
     grids: &[i64],
     replace: bool,
 ) -> Result<i64, AuthError> {
-    if username.trim().is_empty() || username.len() > 64 || username.chars().any(char::is_whitespace) {
+    if username.trim().is_empty()
+        || username.len() > 64
+        || username.chars().any(char::is_whitespace)
+    {
         return Err(AuthError::BadRequest(format!(
             "username {username:?} must be 1–64 characters without spaces"
         )));
@@ -580,15 +596,24 @@ pub async fn issue_token(store: &Store, username: &str, days: u32) -> Result<Str
         .await?
         .ok_or_else(|| AuthError::BadRequest(format!("user {username:?} does not exist")))?;
     if user.disabled {
-        return Err(AuthError::BadRequest(format!("user {username:?} is disabled")));
+        return Err(AuthError::BadRequest(format!(
+            "user {username:?} is disabled"
+        )));
     }
     if days == 0 || days > 3650 {
-        return Err(AuthError::BadRequest(format!("--days {days} is outside 1..=3650")));
+        return Err(AuthError::BadRequest(format!(
+            "--days {days} is outside 1..=3650"
+        )));
     }
     let token = secret::new_token("wgt");
     let expires_at = Utc::now() + chrono::Duration::days(days.into());
     store
-        .create_api_token(user.id, &format!("cli {}", Utc::now().format("%Y-%m-%d")), &secret::digest(&token), expires_at)
+        .create_api_token(
+            user.id,
+            &format!("cli {}", Utc::now().format("%Y-%m-%d")),
+            &secret::digest(&token),
+            expires_at,
+        )
         .await?;
     Ok(token)
 }
@@ -613,7 +638,14 @@ mod tests {
 
     fn caller(u: &User) -> Caller {
         // district 1 → street 2 → communities 3, 4; street 5 → community 6
-        let parents = [(1, None), (2, Some(1)), (3, Some(2)), (4, Some(2)), (5, Some(1)), (6, Some(5))];
+        let parents = [
+            (1, None),
+            (2, Some(1)),
+            (3, Some(2)),
+            (4, Some(2)),
+            (5, Some(1)),
+            (6, Some(5)),
+        ];
         let grids = [(10, 3), (11, 3), (12, 4), (13, 6)];
         Caller {
             principal: Arc::new(Principal {
@@ -644,7 +676,10 @@ mod tests {
         assert!(c.sees_grid(11) && !c.sees_grid(10));
         assert!(c.sees_region(3) && !c.sees_region(2) && !c.sees_region(4));
         assert!(c.sees_building(Some(3), Some(11)));
-        assert!(!c.sees_building(Some(3), Some(10)), "same community, other grid");
+        assert!(
+            !c.sees_building(Some(3), Some(10)),
+            "same community, other grid"
+        );
         assert_eq!(c.scope().to_json(), json!({"regions": [3], "grids": [11]}));
     }
 
@@ -653,11 +688,110 @@ mod tests {
         let c = caller(&user(Role::Viewer, vec![], vec![]));
         assert!(c.sees_all() && c.sees_region(999) && c.sees_building(None, None));
         assert!(Permission::ALL.iter().all(|&p| !c.may(p)));
-        assert!(Permission::ALL.iter().all(|&p| role_may(Role::Administrator, p)));
+        assert!(Permission::ALL
+            .iter()
+            .all(|&p| role_may(Role::Administrator, p)));
         assert!(role_may(Role::Planner, Permission::PublishPlans));
         assert!(!role_may(Role::Planner, Permission::Unmask));
         assert!(role_may(Role::GridWorker, Permission::Unmask));
         assert!(!role_may(Role::CommandStaff, Permission::RunPlans));
-        assert!(c.require(Permission::ReadAudit, "read the audit log").is_err());
+        assert!(c
+            .require(Permission::ReadAudit, "read the audit log")
+            .is_err());
     }
+}
+
+/// One demo user as `wangge demo` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoUser {
+    pub username: String,
+    pub role: Role,
+    pub password: String,
+    /// What the user sees, in words.
+    pub scope: String,
+}
+
+/// Creates (or resets) one user per role over the demo street: `demo-admin` (everything),
+/// `demo-planner` and `demo-command` (the street), `demo-viewer` (its first community),
+/// `demo-worker` (the first grid of that community). With `password` every user gets it
+/// (reproducible demos and tests); otherwise each gets a random one.
+pub async fn create_demo_users(
+    store: &Store,
+    password: Option<&str>,
+) -> Result<Vec<DemoUser>, AuthError> {
+    use crate::model::RegionLevel;
+    let streets = store.regions(Some(RegionLevel::Street), None).await?;
+    let street = streets
+        .iter()
+        .find(|s| s.source == "demo")
+        .or(streets.first())
+        .ok_or_else(|| {
+            AuthError::BadRequest("no street in the database for the demo users".into())
+        })?;
+    let community = store
+        .regions(Some(RegionLevel::Community), Some(street.id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AuthError::BadRequest(format!("street {} has no community", street.name)))?;
+    let grid = store
+        .grids(Some(community.id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            AuthError::BadRequest(format!("community {} has no grid", community.name))
+        })?;
+    let plan: [(&str, Role, Vec<i64>, Vec<i64>, String); 5] = [
+        (
+            "demo-admin",
+            Role::Administrator,
+            vec![],
+            vec![],
+            "everything".into(),
+        ),
+        (
+            "demo-planner",
+            Role::Planner,
+            vec![street.id],
+            vec![],
+            format!("street {} ({})", street.name, street.id),
+        ),
+        (
+            "demo-command",
+            Role::CommandStaff,
+            vec![street.id],
+            vec![],
+            format!("street {} ({})", street.name, street.id),
+        ),
+        (
+            "demo-worker",
+            Role::GridWorker,
+            vec![],
+            vec![grid.id],
+            format!("grid {} ({})", grid.code, grid.id),
+        ),
+        (
+            "demo-viewer",
+            Role::Viewer,
+            vec![community.id],
+            vec![],
+            format!("community {} ({})", community.name, community.id),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (username, role, regions, grids, scope) in plan {
+        let password = match password {
+            Some(p) => p.to_string(),
+            None => secret::new_password(16),
+        };
+        add_user(store, username, &password, role, &regions, &grids, true).await?;
+        out.push(DemoUser {
+            username: username.into(),
+            role,
+            password,
+            scope,
+        });
+    }
+    Ok(out)
 }

@@ -48,7 +48,8 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
-        hash_password(&new_token("x")).unwrap_or_else(|_| "$argon2id$v=19$m=19456,t=2,p=1$invalid".into())
+        hash_password(&new_token("x"))
+            .unwrap_or_else(|_| "$argon2id$v=19$m=19456,t=2,p=1$invalid".into())
     })
 }
 

@@ -20,14 +20,14 @@ mod write;
 
 use std::str::FromStr;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 pub use auth::{AuditEntry, NewAuditEntry, NewUser, TokenOwner, User};
 pub use dialect::Dialect;
-pub use layers::{Layer, LayerVersions, Person, Summary};
 pub use features::{FeatureLayer, FeaturePage, FeatureQuery, LayerFeatures, PropertyFilter};
 pub use grid_edit::{GridEditError, GridFields};
+pub use layers::{Layer, LayerVersions, Person, Summary};
 pub use plans::{NewGrid, NewPlan, Plan, PublishRefusal};
 pub use read::{BuildingFilter, BuildingScope};
 pub use types::*;
@@ -93,6 +93,29 @@ impl<T> Context<T> for Result<T, sqlx::Error> {
     }
 }
 
+/// Connection settings of a [`Store`].
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// PostgreSQL cancels any statement running longer (`statement_timeout`); the API
+    /// answers 503 with the reason. SQLite statements are not limited.
+    pub statement_timeout: std::time::Duration,
+}
+
+/// Default [`StoreOptions::statement_timeout`].
+pub const DEFAULT_STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl StoreOptions {
+    /// The defaults, with `WANGGE_STATEMENT_TIMEOUT_MS` read from the environment.
+    pub fn from_env() -> StoreOptions {
+        let statement_timeout = std::env::var("WANGGE_STATEMENT_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(std::time::Duration::from_millis)
+            .unwrap_or(DEFAULT_STATEMENT_TIMEOUT);
+        StoreOptions { statement_timeout }
+    }
+}
+
 /// Which database is behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -128,17 +151,36 @@ impl Store {
     /// Opens (creating an SQLite file if needed) the database at `url` and applies the
     /// migrations. `url` is `postgres://…`/`postgresql://…` or `sqlite:PATH`.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with(url, &StoreOptions::from_env()).await
+    }
+
+    /// [`Store::open`] with explicit options.
+    pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
         let connect = |source| StoreError::Connect {
             url: redact(url),
             source,
         };
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // Migrations run on their own connection, without the statement timeout (an
+            // index build may take longer); every pooled connection then has it.
+            {
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url)
+                    .await
+                    .map_err(connect)?;
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&mut conn)
+                    .await?;
+                let _ = sqlx::Connection::close(conn).await;
+            }
+            let connect_options = PgConnectOptions::from_str(url).map_err(connect)?.options([(
+                "statement_timeout",
+                format!("{}", options.statement_timeout.as_millis().max(1)),
+            )]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .connect(url)
+                .connect_with(connect_options)
                 .await
                 .map_err(connect)?;
-            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
             Pool::Postgres(pool)
         } else if let Some(path) = url.strip_prefix("sqlite:") {
             let path = path.trim_start_matches("//");
