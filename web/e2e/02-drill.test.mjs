@@ -73,8 +73,14 @@ test("drill down from street to household", async () => {
   assert.deepEqual(await crumbs(page), ["全部", "望江街道", "青松社区", grid.name, building.name, hh.room]);
   const detail = await page.locator("#detail").innerText();
   assert.match(detail, new RegExp(`人数\\s*${hh.residents}`));
-  const peopleTable = await page.locator("#people-table").count();
-  if (peopleTable) assert.equal(await page.locator("#people-table tbody tr").count(), hh.residents);
+  const people = await api(page, `/api/households/${hh.id}`);
+  if (people.status === 200) {
+    assert.equal(people.body.people.length, hh.residents);
+    assert.equal(await page.locator("#people-table tbody tr").count(), hh.residents);
+    assert.deepEqual(await page.locator("#people-table .person-name").allInnerTexts(), people.body.people.map((p) => p.name));
+  } else {
+    assert.match(detail, /住户人员接口暂不可用/);
+  }
   await shot(page, "drill-5-household");
 
   // Breadcrumbs back up to the community.

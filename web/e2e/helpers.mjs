@@ -13,11 +13,11 @@ const ARTIFACTS = process.env.WANGGE_E2E_ARTIFACTS || "target/e2e-artifacts";
 
 /** Demo user names per role (created by `wangge demo --demo-password`). */
 export const USERS = {
-  administrator: process.env.WANGGE_E2E_ADMIN || "admin",
-  planner: process.env.WANGGE_E2E_PLANNER || "planner",
-  command_staff: process.env.WANGGE_E2E_COMMAND || "command",
-  grid_worker: process.env.WANGGE_E2E_WORKER || "worker",
-  viewer: process.env.WANGGE_E2E_VIEWER || "viewer",
+  administrator: process.env.WANGGE_E2E_ADMIN || "demo-admin",
+  planner: process.env.WANGGE_E2E_PLANNER || "demo-planner",
+  command_staff: process.env.WANGGE_E2E_COMMAND || "demo-command",
+  grid_worker: process.env.WANGGE_E2E_WORKER || "demo-worker",
+  viewer: process.env.WANGGE_E2E_VIEWER || "demo-viewer",
 };
 
 /** Launches Chromium and opens the map; returns {browser, context, page, errors}. */

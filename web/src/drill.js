@@ -51,13 +51,22 @@ export class Drill {
     }
   }
 
+  /** The street → community path down to region `id`, leaving out levels the user may not see. */
   async regionPath(id) {
     const path = [];
-    let r = await get(`/api/regions/${id}`);
-    const chain = [r];
-    while (r.properties.parent_id && r.properties.level !== "street") {
-      r = await get(`/api/regions/${r.properties.parent_id}`);
+    const chain = [];
+    let next = id;
+    while (next) {
+      let r;
+      try {
+        r = await get(`/api/regions/${next}`);
+      } catch (e) {
+        if (e.status === 404) break; // a level outside the user's scope (a worker sees only grids)
+        throw e;
+      }
       chain.unshift(r);
+      if (r.properties.level === "street") break;
+      next = r.properties.parent_id;
     }
     for (const c of chain) {
       if (c.properties.level === "district") continue;
@@ -85,21 +94,27 @@ export class Drill {
   }
 
   async rootView() {
-    const streets = await get("/api/regions?level=street");
+    // The streets the user may see; a user scoped below a street starts from its communities.
+    let regions = await get("/api/regions?level=street");
+    let level = "street";
+    if (!regions.features.length) {
+      regions = await get("/api/regions?level=community");
+      level = "community";
+    }
     const body = h(
       "section",
       {},
-      h("h2", {}, t.streets),
+      h("h2", {}, level === "street" ? t.streets : t.communities),
       h("p", { class: "note" }, t.clickHint),
       this.list(
-        streets.features.map((f) => ({
+        regions.features.map((f) => ({
           text: f.properties.name,
           extra: f.properties.code,
-          go: { level: "street", id: f.properties.id },
+          go: { level, id: f.properties.id },
         })),
       ),
     );
-    return { path: [], body, fit: streets.features.length ? this.app.shiftBounds(streets) : null };
+    return { path: [], body, fit: regions.features.length ? this.app.shiftBounds(regions) : null };
   }
 
   async regionView(id) {

@@ -121,6 +121,7 @@ export const t = {
   pickHint: "请点击地图上的位置…",
   geolocationFailed: "无法获取位置：",
   lookupOutside: "该位置不在任何网格内",
+  lookupOutScope: "该位置不在您负责的范围内",
   responsibleGrid: "责任网格",
   myGrids: "我负责的网格",
   noScope: "当前账号未分配网格",

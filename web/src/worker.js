@@ -89,8 +89,8 @@ export class Worker {
       );
       this.app.map.setView(toMap(lon, lat), Math.max(this.app.map.getZoom(), 16));
     } catch (e) {
-      fill(this.result, h("p", { class: "error-text" }, `${t.error}${e.message}`));
-      say(`${t.error}${e.message}`, "error");
+      if (e.status === 404) fill(this.result, h("p", { class: "error-text", id: "where-outside" }, t.lookupOutScope));
+      else fill(this.result, h("p", { class: "error-text" }, `${t.error}${e.message}`));
     }
   }
 
