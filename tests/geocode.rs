@@ -10,15 +10,14 @@ use wangge::import::prepare::PrepareOptions;
 use wangge::import::{import_dataset, import_osm};
 
 async fn serve(state: AppState) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = wangge::api::router(state, std::path::PathBuf::from("web"));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let store = state.store.clone();
+    let addr = common::serve_state(state).await;
+    common::authorize(addr, &store).await;
     addr
 }
 
 async fn geocode(addr: std::net::SocketAddr, q: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
+    let r = common::client(addr)
         .get(format!("http://{addr}/api/geocode"))
         .query(&[("q", q)])
         .send()

@@ -10,20 +10,14 @@ use wangge::import::prepare::PrepareOptions;
 use wangge::store::Store;
 
 async fn serve(store: Store) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let web = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web");
-    let state = wangge::api::AppState::load(store).await.unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, wangge::api::router(state, web))
-            .await
-            .unwrap();
-    });
+    let state = wangge::api::AppState::load(store.clone()).await.unwrap();
+    let addr = common::serve_state(state).await;
+    common::authorize(addr, &store).await;
     addr
 }
 
 async fn get(addr: SocketAddr, path: &str) -> (u16, Value) {
-    let r = reqwest::get(format!("http://{addr}{path}")).await.unwrap();
+    let r = common::get_url(&format!("http://{addr}{path}")).await;
     let status = r.status().as_u16();
     let body = r.text().await.unwrap();
     (

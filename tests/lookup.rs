@@ -205,12 +205,10 @@ async fn demo_lookups_agree_with_postgis_on_shared_edges_too() {
 }
 
 async fn serve(store: Store) -> (SocketAddr, std::sync::Arc<LiveIndex>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = wangge::api::AppState::load(store).await.unwrap();
+    let state = wangge::api::AppState::load(store.clone()).await.unwrap();
     let index = state.index.clone();
-    let app = wangge::api::router(state, std::path::PathBuf::from("web"));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let addr = common::serve_state(state).await;
+    common::authorize(addr, &store).await;
     (addr, index)
 }
 
@@ -241,7 +239,7 @@ async fn single_point_lookup_over_http_names_the_responsible_people() {
         .remove(0);
     let p = geo::InteriorPoint::interior_point(&b.footprint).unwrap();
     let get = |url: String| async move {
-        let r = reqwest::get(url).await.unwrap();
+        let r = common::get_url(&url).await;
         (r.status().as_u16(), r.json::<Value>().await.unwrap())
     };
     let (s, v) = get(format!(
@@ -286,7 +284,7 @@ async fn single_point_lookup_over_http_names_the_responsible_people() {
 async fn batch_lookup_keeps_order_and_enforces_limits() {
     let (db, addr, index) = demo_server().await;
     let points = probe_points(&db.store, 500).await;
-    let client = reqwest::Client::new();
+    let client = common::client(addr);
     let body =
         serde_json::to_string(&points.iter().map(|p| [p.0, p.1]).collect::<Vec<_>>()).unwrap();
     let v: Value = client
@@ -405,7 +403,7 @@ async fn the_index_follows_grid_edits_without_a_restart() {
     let url = format!("http://{addr}/api/lookup?lon={}&lat={}", p.x(), p.y());
     let mut seen = false;
     for _ in 0..50 {
-        let v: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+        let v: Value = common::get_url(&url).await.json().await.unwrap();
         if v["grid"]["id"].as_i64() == Some(g.id) {
             seen = true;
             break;

@@ -151,3 +151,100 @@ pub async fn fingerprint(
     buildings.sort();
     (counts, buildings)
 }
+
+// ---- Authentication helpers: every /api endpoint but /healthz and /api/login needs a
+// session or an API token.
+
+/// The token that [`client`] and [`get_url`] send to each test server, by address.
+static TOKENS: std::sync::Mutex<Option<std::collections::HashMap<std::net::SocketAddr, String>>> =
+    std::sync::Mutex::new(None);
+
+/// Starts the real server over `state` on a loopback port, with client addresses (as
+/// `wangge serve` runs it); returns its address.
+pub async fn serve_state(state: wangge::api::AppState) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // The web map's sources (web/dist is built by npm and may be missing).
+    let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web/public");
+    let app = wangge::api::router(state, web)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+/// Creates a user of `role` scoped to `regions` / `grids` (none: everything) with the
+/// password [`TEST_PASSWORD`] and returns (username, API token).
+pub async fn user_with_token(
+    store: &Store,
+    role: wangge::auth::Role,
+    regions: &[i64],
+    grids: &[i64],
+) -> (String, String) {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let username = format!(
+        "{role}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    wangge::auth::add_user(store, &username, TEST_PASSWORD, role, regions, grids, false)
+        .await
+        .expect("create a test user");
+    let token = wangge::auth::issue_token(store, &username, 1)
+        .await
+        .expect("issue a test token");
+    (username, token)
+}
+
+/// The password of users made by [`user_with_token`].
+pub const TEST_PASSWORD: &str = "test-password-1";
+
+/// Creates an administrator and makes [`client`] and [`get_url`] send their token to the
+/// server at `addr`; returns the token.
+pub async fn authorize(addr: std::net::SocketAddr, store: &Store) -> String {
+    let (_, token) = user_with_token(store, wangge::auth::Role::Administrator, &[], &[]).await;
+    TOKENS
+        .lock()
+        .unwrap()
+        .get_or_insert_with(Default::default)
+        .insert(addr, token.clone());
+    token
+}
+
+/// The token registered for `addr` by [`authorize`].
+pub fn token_for(addr: std::net::SocketAddr) -> String {
+    TOKENS
+        .lock()
+        .unwrap()
+        .as_ref()
+        .and_then(|m| m.get(&addr).cloned())
+        .unwrap_or_else(|| panic!("no token for {addr}: call common::authorize first"))
+}
+
+/// A client sending `token` as `Authorization: Bearer`.
+pub fn client_with(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+/// A client sending the administrator token registered for `addr`.
+pub fn client(addr: std::net::SocketAddr) -> reqwest::Client {
+    client_with(&token_for(addr))
+}
+
+/// `GET url` with the token registered for the url's address.
+pub async fn get_url(url: &str) -> reqwest::Response {
+    let addr: std::net::SocketAddr = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("{url} does not start with http://ADDR/"));
+    client(addr).get(url).send().await.unwrap()
+}
