@@ -215,7 +215,7 @@ impl Store {
     /// Totals of one grid (of any plan: its own plan's assignment); `None` when the grid
     /// does not exist.
     pub async fn grid_summary(&self, id: i64) -> Result<Option<Summary>, StoreError> {
-        let sql = "SELECT 1 AS grids, \
+        let sql = "SELECT CAST(1 AS BIGINT) AS grids, \
              (SELECT COUNT(*) FROM plan_assignments pa WHERE pa.grid_id = $1) AS buildings, \
              (SELECT COALESCE(SUM(b.households), 0) FROM plan_assignments pa JOIN buildings b ON b.id = pa.building_id \
                 WHERE pa.grid_id = $1) AS households, \
