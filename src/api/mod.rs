@@ -130,7 +130,7 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
                 .post(lookup::batch)
                 .layer(DefaultBodyLimit::max(lookup::MAX_BODY_BYTES)),
         )
-        .nest("/ogc", crate::ogc::router())
+        .merge(crate::ogc::router())
         .fallback_service(ServeDir::new(web_dir).append_index_html_on_directories(true))
         .layer(DefaultBodyLimit::max(auth::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn({

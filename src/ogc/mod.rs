@@ -38,22 +38,24 @@ pub const GEOJSON: &str = "application/geo+json";
 /// Media type of the OpenAPI document.
 pub const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
 
-/// The routes under `/ogc` (mounted with `Router::nest`).
+/// The routes under `/ogc` (merged into the application router); the landing page
+/// answers at `/ogc` and `/ogc/` (OWSLib asks for the latter).
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(landing::landing))
-        .route("/conformance", get(conformance::conformance))
-        .route("/api", get(openapi::document))
-        .route("/collections", get(collections::list))
-        .route("/collections/{collection_id}", get(collections::one))
+        .route("/ogc", get(landing::landing))
+        .route("/ogc/", get(landing::landing))
+        .route("/ogc/conformance", get(conformance::conformance))
+        .route("/ogc/api", get(openapi::document))
+        .route("/ogc/collections", get(collections::list))
+        .route("/ogc/collections/{collection_id}", get(collections::one))
         .route(
-            "/collections/{collection_id}/items",
+            "/ogc/collections/{collection_id}/items",
             get(items::items)
                 .post(transactions::create)
                 .options(transactions::options_items),
         )
         .route(
-            "/collections/{collection_id}/items/{feature_id}",
+            "/ogc/collections/{collection_id}/items/{feature_id}",
             get(items::item)
                 .put(transactions::replace)
                 .patch(transactions::update)
