@@ -58,8 +58,7 @@ test("manual move of a building is validated at once", async () => {
       for (const f of p.plan.grids.features) {
         const to = f.properties.code;
         if (to === code) continue;
-        const from = p.plan.grids.features.find((g) => g.properties.code === code);
-        out.push({ id, from: code, to, problem: p.checkMove(id, code, to, from) });
+        out.push({ id, from: code, to, problem: p.checkMove([id], to) });
       }
     }
     return out;
@@ -76,6 +75,27 @@ test("manual move of a building is validated at once", async () => {
   assert.equal(await page.locator("#plan-move-result").innerText(), bad.problem);
   assert.equal(await page.locator("#plan-metrics tbody").innerText(), before);
   await shot(page, "planner-3-move-refused");
+  // Select a building by drawing a polygon around it (geoman), then move it.
+  const target = await page.evaluate(() => {
+    const p = window.wangge.planner;
+    const size = window.wangge.map.getSize();
+    for (const b of p.buildings.values()) {
+      const pt = window.wangge.map.latLngToContainerPoint([b.lonlat[1], b.lonlat[0]]);
+      if (pt.x > 40 && pt.y > 40 && pt.x < size.x - 40 && pt.y < size.y - 40) return { id: b.id, name: b.name, x: pt.x, y: pt.y };
+    }
+    return null;
+  });
+  assert.ok(target, "a building of the draft is in view");
+  await page.click("#plan-lasso");
+  const box = await page.locator("#map").boundingBox();
+  const corners = [[-10, -10], [10, -10], [10, 10], [-10, 10], [-10, -10]];
+  for (const [dx, dy] of corners) {
+    await page.mouse.click(box.x + target.x + dx, box.y + target.y + dy);
+    await page.waitForTimeout(120);
+  }
+  await page.waitForSelector("#plan-selection");
+  assert.match(await page.locator("#plan-selection").innerText(), new RegExp(target.name));
+  await shot(page, "planner-3b-lasso");
   if (allowed.length) {
     const ok = allowed[0];
     await page.evaluate((id) => window.wangge.planner.pickBuilding({ id }), ok.id);

@@ -97,6 +97,7 @@ export class Drill {
     // The streets the user may see; a user scoped below a street starts from its communities.
     let regions = await get("/api/regions?level=street");
     let level = "street";
+    await this.app.layers.loadBuildings(null); // the street view shows no community's buildings
     if (!regions.features.length) {
       regions = await get("/api/regions?level=community");
       level = "community";

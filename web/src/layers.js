@@ -11,7 +11,7 @@ import { t } from "./i18n.js";
 import { h } from "./dom.js";
 
 /** Buildings are loaded by the visible box from this zoom on when no community is chosen. */
-const BUILDINGS_BY_BOX_ZOOM = 16;
+const BUILDINGS_BY_BOX_ZOOM = 17;
 
 export class DataLayers {
   constructor(map, config) {
@@ -22,6 +22,7 @@ export class DataLayers {
     this.highlight = new Set(); // building ids drawn as moved (planner)
     this.data = { communities: null, grids: null, buildings: null };
     this.buildingsKey = null;
+    this.passClicks = false; // while a polygon is drawn (geoman), clicks go to the map
     for (const [name, z] of [["communities", 410], ["grids", 420], ["buildings", 430]]) {
       map.createPane(name).style.zIndex = z;
     }
@@ -39,6 +40,7 @@ export class DataLayers {
         const p = f.properties;
         layer.bindTooltip(`${p.name || p.code}<br>${p.code}<br>${p.households ?? "—"} 户`, { sticky: true });
         layer.on("click", (e) => {
+          if (this.passClicks) return;
           L.DomEvent.stopPropagation(e);
           this.handlers.grid(p, e);
         });
@@ -52,6 +54,7 @@ export class DataLayers {
         const p = f.properties;
         layer.bindTooltip(`${p.name || ""} ${p.households ?? 0} 户`, { sticky: true });
         layer.on("click", (e) => {
+          if (this.passClicks) return;
           L.DomEvent.stopPropagation(e);
           this.handlers.building(p, e);
         });

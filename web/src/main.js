@@ -68,7 +68,7 @@ async function start() {
   map.attributionControl.setPrefix("Leaflet");
   app.map = map;
   app.shiftBounds = (geojson, maxZoom = 17) => ({ bounds: L.geoJSON(geojson, geoJsonCoords).getBounds(), maxZoom });
-  app.fitTo = ({ bounds, maxZoom }) => bounds && bounds.isValid() && map.fitBounds(bounds, { padding: [24, 24], maxZoom });
+  app.fitTo = ({ bounds, maxZoom }) => bounds && bounds.isValid() && map.fitBounds(bounds, { padding: [24, 24], maxZoom, animate: false });
   app.layers = new DataLayers(map, config);
   app.cameras = new Cameras(map, config);
   app.basemaps = new Basemaps(map, config);

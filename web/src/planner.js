@@ -4,6 +4,7 @@
 // neighbouring draft grid by hand with immediate validation, and publish after a
 // confirmation (a 409 means someone else published first).
 //
+// Buildings to move are picked by a click or by drawing a polygon around them (geoman).
 // Manual moves are validated here, in the page (bounds of both grids, the grids being
 // neighbours, the buildings of both grids staying connected); the API has no endpoint to
 // store them yet, so they are not sent: what is published is the computed draft.
@@ -12,9 +13,9 @@ import L from "./leaflet-global.js";
 import { get, post } from "./api.js";
 import { h, fill, num, say } from "./dom.js";
 import { t } from "./i18n.js";
-import { geoJsonCoords, onChange } from "./proj.js";
+import { geoJsonCoords, onChange, toMap } from "./proj.js";
 import { gridColor } from "./colors.js";
-import { neighbours, connected, linkDistance, centroid } from "./validate.js";
+import { neighbours, connected, linkDistance, centroid, lonLatCentre, pointInRing } from "./validate.js";
 
 export class Planner {
   constructor(app, el) {
@@ -131,7 +132,7 @@ export class Planner {
     this.buildings = new Map();
     for (const f of buildings.features) {
       const p = f.properties;
-      this.buildings.set(p.id, { ...p, at: centroid(f.geometry) });
+      this.buildings.set(p.id, { ...p, at: centroid(f.geometry), lonlat: lonLatCentre(f.geometry) });
       this.assign.set(p.id, this.moves.get(p.id) ?? codeOfPublished.get(p.grid_id));
     }
     this.recount();
@@ -228,6 +229,7 @@ export class Planner {
       violations.length ? h("ul", { class: "violations" }, violations.map((v) => h("li", {}, typeof v === "string" ? v : v.message || JSON.stringify(v)))) : h("p", { class: "note" }, t.plannerNoViolations),
       h("h3", {}, t.plannerManual),
       h("p", { class: "note" }, t.plannerManualHint),
+      h("button", { id: "plan-lasso", onclick: () => this.lasso() }, t.plannerLasso),
       h("div", { id: "plan-move" }),
       this.manual.length ? h("ul", { id: "plan-manual" }, this.manual.map((m) => h("li", {}, `${m.name}: ${m.from.slice(-3)} → ${m.to.slice(-3)}`))) : null,
       h("p", { class: "note" }, t.plannerManualLocal),
@@ -235,22 +237,50 @@ export class Planner {
     );
   }
 
-  /** A building clicked in planner mode: offer the neighbouring draft grids. */
+  /** A building clicked in planner mode: select it for a manual move. */
   pickBuilding(props) {
     if (!this.plan || !this.buildings?.has(props.id)) return false;
-    const b = this.buildings.get(props.id);
-    const from = this.assign.get(props.id);
-    const fromFeature = this.plan.grids.features.find((f) => f.properties.code === from);
+    this.select([props.id]);
+    return true;
+  }
+
+  /** Draws a polygon (geoman) and selects the draft's buildings whose centre lies inside it. */
+  lasso() {
+    const map = this.app.map;
+    this.app.layers.passClicks = true;
+    map.pm.enableDraw("Polygon", { snappable: false, finishOn: null, continueDrawing: false });
+    map.once("pm:create", (e) => {
+      this.app.layers.passClicks = false;
+      map.pm.disableDraw();
+      const ring = e.layer.getLatLngs()[0];
+      e.layer.remove();
+      const inside = [...this.buildings.values()].filter((b) => pointInRing(toMap(b.lonlat[0], b.lonlat[1]), ring)).map((b) => b.id);
+      if (inside.length) this.select(inside);
+      else say(t.plannerLassoEmpty, "error");
+    });
+  }
+
+  /** Shows the move form for the selected buildings: the other draft grids to move them to. */
+  select(ids) {
+    this.selection = ids;
+    this.app.layers.setHighlight([...this.movedIds(), ...ids]);
+    const froms = [...new Set(ids.map((id) => this.assign.get(id)))];
+    const households = ids.reduce((a, id) => a + (this.buildings.get(id).households || 0), 0);
     const options = this.plan.grids.features
-      .filter((f) => f.properties.code !== from)
       .map((f) => f.properties.code)
+      .filter((c) => !froms.includes(c))
       .sort();
     const select = h("select", { id: "plan-move-to" }, options.map((c) => h("option", { value: c }, `${c.slice(-3)} ${this.counts.get(c)?.name || ""}`)));
     const out = h("p", { id: "plan-move-result", role: "status" });
-    const box = this.result.querySelector("#plan-move");
+    const names = ids.map((id) => this.buildings.get(id).name || `#${id}`);
     fill(
-      box,
-      h("p", {}, h("strong", {}, b.name || `#${b.id}`), ` ${num(b.households)} 户 · 现属 ${from?.slice(-3)}`),
+      this.result.querySelector("#plan-move"),
+      h(
+        "p",
+        { id: "plan-selection" },
+        h("strong", {}, names.length > 3 ? `${names.slice(0, 3).join("、")} 等 ${names.length} 栋` : names.join("、")),
+        ` ${num(households)} 户 · 现属 ${froms.map((c) => c?.slice(-3)).join("、")}`,
+      ),
       h("label", { for: "plan-move-to" }, t.plannerMoveTo, " ", select),
       h(
         "button",
@@ -258,46 +288,53 @@ export class Planner {
           id: "plan-move-apply",
           onclick: () => {
             const to = select.value;
-            const problem = this.checkMove(props.id, from, to, fromFeature);
+            const problem = this.checkMove(ids, to);
             if (problem) {
               out.textContent = problem;
               out.className = "error-text";
               return;
             }
-            this.assign.set(props.id, to);
-            this.manual.push({ building: props.id, name: b.name || `#${b.id}`, from, to });
+            for (const id of ids) {
+              const name = this.buildings.get(id).name || `#${id}`;
+              this.manual.push({ building: id, name, from: this.assign.get(id), to });
+              this.assign.set(id, to);
+            }
             this.recount();
             this.renderResult();
             this.app.layers.setHighlight(this.movedIds());
-            say(t.plannerMoveOk(b.name || `#${b.id}`, to.slice(-3)), "ok");
+            say(t.plannerMoveOk(names.join("、"), to.slice(-3)), "ok");
           },
         },
         t.plannerMoveApply,
       ),
       out,
     );
-    return true;
   }
 
-  /** Why moving building `id` from grid `from` to `to` is not allowed, or null. */
-  checkMove(id, from, to, fromFeature) {
-    const toFeature = this.plan.grids.features.find((f) => f.properties.code === to);
-    const b = this.buildings.get(id);
-    const hh = b.households || 0;
-    const src = this.counts.get(from);
+  /** Why moving buildings `ids` to draft grid `to` is not allowed, or null. */
+  checkMove(ids, to) {
+    const grid = (code) => this.plan.grids.features.find((f) => f.properties.code === code);
+    const members = (code, without = []) =>
+      [...this.assign].filter(([bid, c]) => c === code && !without.includes(bid)).map(([bid]) => this.buildings.get(bid).at);
+    const toFeature = grid(to);
     const dst = this.counts.get(to);
-    if (!fromFeature || !toFeature || !neighbours(fromFeature.geometry, toFeature.geometry)) return t.plannerMoveNotNeighbour(to.slice(-3));
-    const members = (code) => [...this.assign].filter(([, c]) => c === code).map(([bid]) => this.buildings.get(bid).at);
-    const srcMembers = members(from);
-    if (srcMembers.length <= 1) return t.plannerMoveEmpty(from.slice(-3));
-    if (src.households - hh < this.bounds.min) return t.plannerMoveBelow(from.slice(-3), src.households - hh, this.bounds.min);
-    if (dst.households + hh > this.bounds.max) return t.plannerMoveAbove(to.slice(-3), dst.households + hh, this.bounds.max);
-    const reach = linkDistance(srcMembers);
-    const remaining = [...this.assign].filter(([bid, c]) => c === from && bid !== id).map(([bid]) => this.buildings.get(bid).at);
-    if (!connected(remaining, reach)) return t.plannerMoveSplits(from.slice(-3));
+    if (!toFeature || !dst) return t.plannerMoveNotNeighbour(to.slice(-3));
+    const moving = ids.map((id) => this.buildings.get(id));
+    const total = moving.reduce((a, b) => a + (b.households || 0), 0);
+    for (const from of new Set(ids.map((id) => this.assign.get(id)))) {
+      const fromFeature = grid(from);
+      if (!fromFeature || !neighbours(fromFeature.geometry, toFeature.geometry)) return t.plannerMoveNotNeighbour(to.slice(-3));
+      const leaving = ids.filter((id) => this.assign.get(id) === from);
+      const left = this.counts.get(from).households - leaving.reduce((a, id) => a + (this.buildings.get(id).households || 0), 0);
+      const remaining = members(from, leaving);
+      if (!remaining.length) return t.plannerMoveEmpty(from.slice(-3));
+      if (left < this.bounds.min) return t.plannerMoveBelow(from.slice(-3), left, this.bounds.min);
+      if (!connected(remaining, linkDistance(members(from)))) return t.plannerMoveSplits(from.slice(-3));
+    }
+    if (dst.households + total > this.bounds.max) return t.plannerMoveAbove(to.slice(-3), dst.households + total, this.bounds.max);
     const dstMembers = members(to);
-    const dstReach = Math.max(linkDistance(dstMembers), reach);
-    if (!connected([...dstMembers, b.at], dstReach)) return t.plannerMoveFar(to.slice(-3));
+    const reach = Math.max(linkDistance(dstMembers), ...[...new Set(ids.map((id) => this.assign.get(id)))].map((c) => linkDistance(members(c))));
+    if (!connected([...dstMembers, ...moving.map((b) => b.at)], reach)) return t.plannerMoveFar(to.slice(-3));
     return null;
   }
 

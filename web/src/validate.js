@@ -102,3 +102,29 @@ export function connected(points, reach) {
   }
   return seen.size === points.length;
 }
+
+/** The mean of a (Multi)Polygon's outer ring vertices as [lon, lat]. */
+export function lonLatCentre(geometry) {
+  const outer = geometry.type === "Polygon" ? [geometry.coordinates[0]] : geometry.coordinates.map((p) => p[0]);
+  let x = 0;
+  let y = 0;
+  let n = 0;
+  for (const ring of outer)
+    for (const [lon, lat] of ring.slice(0, -1)) {
+      x += lon;
+      y += lat;
+      n++;
+    }
+  return [x / n, y / n];
+}
+
+/** Whether point {lat, lng} lies inside `ring` ([{lat, lng}]), by ray casting. */
+export function pointInRing(p, ring) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const a = ring[i];
+    const b = ring[j];
+    if (a.lat > p.lat !== b.lat > p.lat && p.lng < ((b.lng - a.lng) * (p.lat - a.lat)) / (b.lat - a.lat) + a.lng) inside = !inside;
+  }
+  return inside;
+}

@@ -1,7 +1,7 @@
 // The planner's manual-move checks on small hand-made geometries.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { neighbours, connected, linkDistance, centroid } from "../src/validate.js";
+import { neighbours, connected, linkDistance, centroid, pointInRing, lonLatCentre } from "../src/validate.js";
 
 const square = (x, y, d) => ({
   type: "Polygon",
@@ -30,4 +30,12 @@ test("centroid is in metres at the data's latitude", () => {
   const [x, y] = centroid(square(104.0, 30.0, 0.001));
   assert.ok(Math.abs(y - 30.0005 * 110540) < 1);
   assert.ok(Math.abs(x - 104.0005 * 111320 * Math.cos((30.0005 * Math.PI) / 180)) < 1);
+});
+
+test("point in ring and centre of a footprint", () => {
+  const ring = [{ lat: 0, lng: 0 }, { lat: 0, lng: 2 }, { lat: 2, lng: 2 }, { lat: 2, lng: 0 }];
+  assert.equal(pointInRing({ lat: 1, lng: 1 }, ring), true);
+  assert.equal(pointInRing({ lat: 3, lng: 1 }, ring), false);
+  const [lon, lat] = lonLatCentre(square(104.0, 30.0, 0.002));
+  assert.ok(Math.abs(lon - 104.001) < 1e-12 && Math.abs(lat - 30.001) < 1e-12, `${lon},${lat}`);
 });
