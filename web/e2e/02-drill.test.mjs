@@ -4,6 +4,19 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { open, shot, api, stat, crumbs } from "./helpers.mjs";
 
+const KEYS = ["grids", "buildings", "households", "residents", "floating", "workers", "cameras"];
+
+/** The statistics panel shows the summary endpoint's figures (or says it is unavailable). */
+async function checkSummary(page, url) {
+  const summary = await api(page, url);
+  if (summary.status === 200) {
+    for (const k of KEYS) assert.equal(await stat(page, k), summary.body[k], `${url} ${k}`);
+    assert.ok(summary.body.residents > 0 && summary.body.workers > 0);
+  } else {
+    assert.match(await page.locator("#detail .stats").innerText(), /统计接口暂不可用/);
+  }
+}
+
 const s = await open({ role: "command_staff" });
 const { page } = s;
 after(() => s.browser.close());
@@ -27,6 +40,7 @@ test("drill down from street to household", async () => {
   const communities = (await api(page, "/api/regions?level=community")).body.features;
   assert.equal(await page.locator("#detail .drill-item").count(), communities.length);
   assert.equal(await stat(page, "grids"), gridsApi.length);
+  await checkSummary(page, `/api/regions/${communities[0].properties.parent_id}/summary`);
   await shot(page, "drill-1-street");
 
   // Community: its grids listed, statistics consistent with the grids' households.
@@ -38,6 +52,7 @@ test("drill down from street to household", async () => {
   assert.equal(await page.locator("#detail .drill-item").count(), mine.length);
   assert.equal(await stat(page, "grids"), mine.length);
   assert.equal(await stat(page, "households"), mine.reduce((a, g) => a + g.properties.households, 0));
+  await checkSummary(page, `/api/regions/${community.id}/summary`);
   await shot(page, "drill-2-community");
 
   // Grid: workers and buildings.
@@ -53,6 +68,7 @@ test("drill down from street to household", async () => {
   assert.equal(await stat(page, "buildings"), buildings.length);
   assert.equal(await stat(page, "households"), grid.households);
   assert.match(await page.locator("#detail ul.workers").innerText(), /网格长/);
+  await checkSummary(page, `/api/grids/${grid.id}/summary`);
   await shot(page, "drill-3-grid");
 
   // Building: the unit × floor table has one button per household.
