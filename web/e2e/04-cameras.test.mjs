@@ -47,3 +47,29 @@ test("cameras are clustered at low zoom and open with their details at high zoom
   await shot(page, "cameras-2-popup");
   assert.deepEqual(s.errors, []);
 });
+
+test("a camera with a stream URL links to its live stream", async () => {
+  // The demo cameras have no stream URL: give one to the first camera in the served page.
+  const stream = "http://127.0.0.1:9/live/camera-1.m3u8";
+  let first = null;
+  await page.route("**/ogc/collections/cameras/items**", async (route) => {
+    const response = await route.fetch();
+    const fc = await response.json();
+    if (fc.features.length) {
+      fc.features[0].properties.stream_url = stream;
+      first = first || fc.features[0];
+    }
+    await route.fulfill({ response, json: fc });
+  });
+  await page.reload();
+  await page.waitForSelector("body[data-ready='1']");
+  await page.waitForFunction(() => window.wangge.cameras.features.length > 0);
+  const [lon, lat] = first.geometry.coordinates;
+  await page.evaluate(([x, y]) => window.wangge.map.setView([y, x], 18, { animate: false }), [lon, lat]);
+  await page.waitForTimeout(300);
+  await page.locator(`.leaflet-marker-icon.camera-icon[title="${first.properties.name}"]`).click();
+  await page.waitForSelector(".camera-popup a.camera-stream");
+  assert.equal(await page.getAttribute(".camera-popup a.camera-stream", "href"), stream);
+  assert.equal(await page.locator(".camera-popup a.camera-stream").innerText(), "打开实时视频");
+  await page.unroute("**/ogc/collections/cameras/items**");
+});
