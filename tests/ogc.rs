@@ -583,6 +583,14 @@ async fn part4_edits_grids_and_the_lookup_follows() {
         assert_eq!(r.status, 405, "{n}");
         assert!(!r.header("allow").contains("POST"));
 
+        // ETag: the same page again is 304 until a grid changes.
+        let page = format!("{items}?limit=5");
+        let tagged = get(&page).await;
+        let etag = tagged.header("etag");
+        assert!(!etag.is_empty(), "{n}: no ETag on OGC items");
+        let again = call(Method::GET, &page, None, &[("if-none-match", &etag)]).await;
+        assert_eq!(again.status, 304, "{n}");
+
         let (p, sq, holed) = square_in(&a);
         let before = get(&lookup(p)).await;
         assert_eq!(before.body["grid"]["id"].as_i64(), Some(a.id), "{n}");
@@ -740,6 +748,9 @@ async fn part4_edits_grids_and_the_lookup_follows() {
         .await;
         assert_eq!(created.status, 201, "{n}: {}", created.body);
         let new_id = created.body["id"].as_i64().unwrap();
+        let fresh = call(Method::GET, &page, None, &[("if-none-match", &etag)]).await;
+        assert_eq!(fresh.status, 200, "{n}: stale 304 after a create");
+        assert_ne!(fresh.header("etag"), etag);
         assert_eq!(created.header("location"), format!("{items}/{new_id}"));
         let stored = get(&created.header("location")).await;
         assert_eq!(stored.body["properties"]["code"], "OGC-T1");

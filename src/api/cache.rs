@@ -49,7 +49,7 @@ pub fn layers_for(path: &str) -> Option<&'static [Layer]> {
         ["api", "households", _] => &[Households],
         ["tiles", "grids.json"] | ["tiles", "grids", _, _, _] => &[Grids],
         ["tiles", "buildings.json"] | ["tiles", "buildings", _, _, _] => &[Buildings],
-        _ => return None,
+        _ => return crate::ogc::cached_layers(path),
     })
 }
 

@@ -23,6 +23,7 @@ use axum::Router;
 use serde_json::Value;
 
 use crate::api::AppState;
+use crate::store::Layer;
 
 pub use collections::{Collection, COLLECTIONS};
 
@@ -62,6 +63,33 @@ pub fn router() -> Router<AppState> {
                 .delete(transactions::delete)
                 .options(transactions::options_item),
         )
+}
+
+/// The layers an OGC GET response at `path` is made of, for the ETag/304 middleware
+/// ([`crate::api`]'s cache): items of a collection follow its layer (grids also their
+/// buildings' totals), collection documents every layer (their extents); the landing
+/// page, conformance and API definition are not layer responses.
+pub fn cached_layers(path: &str) -> Option<&'static [Layer]> {
+    use Layer::*;
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let layers_of = |id: &str| -> Option<&'static [Layer]> {
+        Some(match id {
+            "communities" | "streets" | "districts" => &[Regions],
+            "grids" => &[Grids, Buildings],
+            "buildings" => &[Buildings],
+            "cameras" => &[Cameras],
+            _ => return None,
+        })
+    };
+    match parts.as_slice() {
+        ["ogc", "collections"] | ["ogc", "collections", _] => {
+            Some(&[Regions, Grids, Buildings, Cameras])
+        }
+        ["ogc", "collections", id, "items"] | ["ogc", "collections", id, "items", _] => {
+            layers_of(id)
+        }
+        _ => None,
+    }
 }
 
 /// The absolute URL of `/ogc` as the client reached it (Host, X-Forwarded-Proto/Host).
@@ -159,6 +187,24 @@ pub(crate) fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collection_paths_map_to_their_layers() {
+        assert_eq!(
+            cached_layers("/ogc/collections/buildings/items"),
+            Some(&[Layer::Buildings][..])
+        );
+        assert_eq!(
+            cached_layers("/ogc/collections/streets/items/3"),
+            Some(&[Layer::Regions][..])
+        );
+        assert_eq!(
+            cached_layers("/ogc/collections").map(<[Layer]>::len),
+            Some(4)
+        );
+        assert_eq!(cached_layers("/ogc/collections/nope/items"), None);
+        assert_eq!(cached_layers("/ogc/conformance"), None);
+    }
 
     #[test]
     fn encoding_keeps_unreserved_and_escapes_the_rest() {

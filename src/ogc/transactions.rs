@@ -201,12 +201,9 @@ fn community_property(p: &Map<String, Value>) -> Result<Option<i64>, ApiError> {
     }
 }
 
-fn grids_only(c: &Collection, allow: &str) -> Result<(), Response> {
-    if c.writable {
-        Ok(())
-    } else {
-        Err(not_writable(c, allow))
-    }
+/// The 405 answer when `c` is not writable.
+fn refuse_read_only(c: &Collection, allow: &str) -> Option<Response> {
+    (!c.writable).then(|| not_writable(c, allow))
 }
 
 /// Answers with the stored feature after a write (after refreshing the lookup index).
@@ -240,7 +237,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let Path(id) = id?;
     let c = find(&id)?;
-    if let Err(r) = grids_only(c, allow_items(c)) {
+    if let Some(r) = refuse_read_only(c, allow_items(c)) {
         return Ok(r);
     }
     let b = parse_body(&body, body_crs(&headers)?, false)?;
@@ -298,7 +295,7 @@ pub async fn replace(
 ) -> Result<Response, ApiError> {
     let Path((cid, fid)) = ids?;
     let c = find(&cid)?;
-    if let Err(r) = grids_only(c, allow_item(c)) {
+    if let Some(r) = refuse_read_only(c, allow_item(c)) {
         return Ok(r);
     }
     let (id, grid) = current(&state, &fid).await?;
@@ -328,7 +325,7 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     let Path((cid, fid)) = ids?;
     let c = find(&cid)?;
-    if let Err(r) = grids_only(c, allow_item(c)) {
+    if let Some(r) = refuse_read_only(c, allow_item(c)) {
         return Ok(r);
     }
     let (id, grid) = current(&state, &fid).await?;
@@ -354,7 +351,7 @@ pub async fn delete(
 ) -> Result<Response, ApiError> {
     let Path((cid, fid)) = ids?;
     let c = find(&cid)?;
-    if let Err(r) = grids_only(c, allow_item(c)) {
+    if let Some(r) = refuse_read_only(c, allow_item(c)) {
         return Ok(r);
     }
     let (id, _) = current(&state, &fid).await?;
