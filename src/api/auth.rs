@@ -82,7 +82,11 @@ impl FromRequestParts<AppState> for Caller {
                 "log in first: POST /api/login, or send Authorization: Bearer <token>".into(),
             )
         })?;
-        let caller = state.auth.resolve(&token, remote_of(parts)).await?;
+        let generation = state.index.snapshot().revision();
+        let caller = state
+            .auth
+            .resolve(&token, remote_of(parts), generation)
+            .await?;
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }
@@ -218,8 +222,9 @@ pub async fn time_limit(limit: Duration, request: Request, next: Next) -> Respon
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::Timeout(format!(
-            "the request took longer than the {} ms limit and was stopped: narrow it (a smaller \
-             page, box or batch) and try again",
+            "the request took longer than the {} ms limit and its answer was abandoned (a write \
+             under way still completes and is audited): narrow it (a smaller page, box or \
+             batch) and try again",
             limit.as_millis()
         ))
         .into_response(),

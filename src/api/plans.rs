@@ -41,18 +41,26 @@ pub async fn propose(
     caller.require(Permission::RunPlans, "compute plans")?;
     let Path(id) = id?;
     let Json(mut request) = body?;
-    community_in_scope(&state, &caller, id).await?;
     // The author is who is logged in, whatever the body says.
     request.author = caller.username().to_string();
-    let draft = plan::propose(&state.store, id, &request).await?;
-    state
-        .auth
-        .audit(&caller.audit_entry(
-            "plan.propose",
-            &format!("plan/{}", draft.plan_id),
-            json!({ "community_id": id }).to_string(),
-        ))
-        .await?;
+    // Runs to completion (draft stored and audited) even when the request times out.
+    let task = {
+        let (state, caller) = (state.clone(), caller.clone());
+        tokio::spawn(async move {
+            community_in_scope(&state, &caller, id).await?;
+            let draft = plan::propose(&state.store, id, &request).await?;
+            state
+                .auth
+                .audit(&caller.audit_entry(
+                    "plan.propose",
+                    &format!("plan/{}", draft.plan_id),
+                    json!({ "community_id": id }).to_string(),
+                ))
+                .await?;
+            Ok::<_, ApiError>(draft)
+        })
+    };
+    let draft = joined(task.await)?;
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -86,11 +94,22 @@ pub async fn history(
     Ok(Json(json!({ "community_id": id, "plans": plans })))
 }
 
+/// The result of a spawned write, or 500 if its task panicked.
+fn joined<T>(r: Result<Result<T, ApiError>, tokio::task::JoinError>) -> Result<T, ApiError> {
+    r.unwrap_or_else(|e| {
+        tracing::error!("a plan task failed: {e}");
+        Err(ApiError::Store(crate::store::StoreError::Database {
+            context: "running a plan task".into(),
+            source: sqlx::Error::WorkerCrashed,
+        }))
+    })
+}
+
 /// 404 (as for an unknown id) when community `id` does not exist or is outside the
 /// caller's scope.
 async fn community_in_scope(state: &AppState, caller: &Caller, id: i64) -> Result<(), ApiError> {
     match state.store.region(id).await? {
-        Some(r) if caller.sees_region(r.id) => Ok(()),
+        Some(r) if caller.sees_whole_region(r.id) => Ok(()),
         _ => Err(ApiError::NotFound {
             what: "community",
             id: id.to_string(),
@@ -105,7 +124,7 @@ async fn plan_in_scope(
     id: i64,
 ) -> Result<crate::store::Plan, ApiError> {
     match state.store.plan(id).await? {
-        Some(p) if caller.sees_region(p.community_id) => Ok(p),
+        Some(p) if caller.sees_whole_region(p.community_id) => Ok(p),
         _ => Err(ApiError::NotFound {
             what: "plan",
             id: id.to_string(),
@@ -166,16 +185,24 @@ pub async fn publish(
     caller.require(Permission::PublishPlans, "publish plans")?;
     let Path(id) = id?;
     plan_in_scope(&state, &caller, id).await?;
-    let published = plan::publish(&state.store, id).await?;
-    state
-        .auth
-        .audit(&caller.audit_entry(
-            "plan.publish",
-            &format!("plan/{id}"),
-            json!({ "community_id": published.community_id }).to_string(),
-        ))
-        .await?;
-    // The lookup index and the address book see the new grids at the next request.
-    state.refresh().await?;
-    Ok(Json(plan_json(published)))
+    // Runs to completion (published, audited, indexes refreshed) even when the request
+    // times out, so that a publish is never left unaudited.
+    let task = {
+        let (state, caller) = (state.clone(), caller.clone());
+        tokio::spawn(async move {
+            let published = plan::publish(&state.store, id).await?;
+            state
+                .auth
+                .audit(&caller.audit_entry(
+                    "plan.publish",
+                    &format!("plan/{id}"),
+                    json!({ "community_id": published.community_id }).to_string(),
+                ))
+                .await?;
+            // The lookup index and the address book see the new grids at the next request.
+            state.refresh().await?;
+            Ok::<_, ApiError>(published)
+        })
+    };
+    Ok(Json(plan_json(joined(task.await)?)))
 }

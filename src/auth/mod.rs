@@ -254,6 +254,12 @@ impl Caller {
             .is_none_or(|r| r.contains(&id))
     }
 
+    /// Sees all of region `id`, not only some grids of it (plans are whole communities:
+    /// grid workers do not see them).
+    pub fn sees_whole_region(&self, id: i64) -> bool {
+        self.sees_region(id) && !self.scope().by_grid
+    }
+
     /// Sees grid `id` (of any plan).
     pub fn sees_grid(&self, id: i64) -> bool {
         self.scope().grids.as_ref().is_none_or(|g| g.contains(&id))
@@ -353,6 +359,8 @@ impl Default for AuthConfig {
 
 struct Cached {
     principal: Arc<Principal>,
+    /// The grids revision the scope was expanded at.
+    generation: i64,
     expires_at: DateTime<Utc>,
     fetched: Instant,
 }
@@ -466,12 +474,22 @@ impl Auth {
         Ok(())
     }
 
-    /// The caller holding `token` (a session or API token), or 401.
-    pub async fn resolve(&self, token: &str, remote: Option<IpAddr>) -> Result<Caller, AuthError> {
+    /// The caller holding `token` (a session or API token), or 401. `generation` is the
+    /// revision of grids and regions the server currently answers from: a scope expanded
+    /// at another revision (before a publish or an import) is expanded again.
+    pub async fn resolve(
+        &self,
+        token: &str,
+        remote: Option<IpAddr>,
+        generation: i64,
+    ) -> Result<Caller, AuthError> {
         let digest = secret::digest(token);
         let now = Utc::now();
         if let Some(c) = self.cache().get(&digest) {
-            if c.fetched.elapsed() < self.config.cache_ttl && c.expires_at > now {
+            if c.fetched.elapsed() < self.config.cache_ttl
+                && c.expires_at > now
+                && c.generation == generation
+            {
                 return Ok(Caller {
                     principal: c.principal.clone(),
                     remote,
@@ -505,6 +523,7 @@ impl Auth {
             digest,
             Cached {
                 principal: principal.clone(),
+                generation,
                 expires_at: owner.expires_at,
                 fetched: Instant::now(),
             },
