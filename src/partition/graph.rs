@@ -15,7 +15,7 @@ pub struct Node {
     pub area_m2: f64,
     /// Perimeter of the cell, m (shared and outer boundary).
     pub perimeter_m: f64,
-    /// Centroid of the cell in local metres (UTM of the community).
+    /// Centroid of the cell in local metres (the tessellation's local plane).
     pub x: f64,
     pub y: f64,
 }

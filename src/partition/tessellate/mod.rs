@@ -4,8 +4,11 @@
 //!
 //! # Method
 //!
-//! Everything is projected into the UTM zone around the community's interior point
-//! ([`LocalProjection`]) and shifted so that point is the origin. Each building's seed is
+//! Everything is projected into an affine local tangent plane about the community's
+//! interior point ([`LocalPlane`], equirectangular with the ellipsoid's scales at that
+//! latitude), so a straight longitude/latitude community edge stays straight and the way
+//! back to longitude/latitude is exact up to float rounding; community vertices are mapped
+//! back to their original coordinates bitwise. Each building's seed is
 //! an interior point of its footprint. Seeds closer than 1 mm to an earlier seed
 //! (coincident buildings, or two footprints with the same interior point) are moved
 //! deterministically along a golden-angle spiral (2 mm × √n for the n-th try) until they
@@ -39,6 +42,8 @@
 
 mod assemble;
 mod barriers;
+mod carve;
+mod plane;
 mod soup;
 mod union;
 mod validate;
@@ -50,13 +55,14 @@ mod tests;
 use std::collections::HashMap;
 
 use geo::{
-    Area, BooleanOps, Coord, CoordsIter, InteriorPoint, Line, LineString, MapCoordsInPlace,
-    MultiLineString, MultiPolygon, Orient, Polygon,
+    Area, BooleanOps, Coord, CoordsIter, InteriorPoint, Line, LineString, MultiLineString,
+    MultiPolygon, Orient, Polygon,
 };
 
 use super::{Graph, Node};
-use crate::crs::LocalProjection;
 
+pub use carve::carve;
+pub use plane::LocalPlane;
 pub use union::grid_boundaries;
 
 /// Cells sharing less boundary than this (m) are not adjacent (cells meeting at a corner,
@@ -91,7 +97,7 @@ pub struct BarrierLine {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tessellation {
     /// Node `i` is site `i`: its households and units, the area (m²), perimeter (m) and
-    /// centroid (UTM metres of [`projection_epsg`](Self::projection_epsg)) of its cell.
+    /// centroid (metres of [`plane`](Self::plane)) of its cell, measured in the plane.
     /// Edges join cells sharing more than [`MIN_SHARED_BOUNDARY_M`] of boundary not
     /// separated by a hard barrier, weighted by the shared length (m).
     pub graph: Graph,
@@ -99,8 +105,9 @@ pub struct Tessellation {
     /// (their union is the community, they do not overlap, neighbouring cells share
     /// identical vertices). A cell is one polygon when the community is connected.
     pub cells: Vec<MultiPolygon<f64>>,
-    /// The EPSG code of the UTM zone the geometry was computed in (326xx or 327xx).
-    pub projection_epsg: u32,
+    /// The local plane the geometry was computed and measured in, about the community's
+    /// interior point.
+    pub plane: LocalPlane,
 }
 
 /// Why a community cannot be tessellated.
@@ -148,12 +155,6 @@ pub enum TessellationError {
 /// Whether every coordinate of `g` is finite.
 fn finite<G: CoordsIter<Scalar = f64>>(g: &G) -> bool {
     g.coords_iter().all(|c| c.x.is_finite() && c.y.is_finite())
-}
-
-/// Projects `g` from longitude/latitude to local metres (UTM minus `origin`).
-fn to_local<G: MapCoordsInPlace<f64>>(proj: &LocalProjection, origin: Coord<f64>, g: &mut G) {
-    proj.forward(g);
-    g.map_coords_in_place(|c| c - origin);
 }
 
 /// The rings of a local multipolygon without closing points or repeated points, shells
@@ -255,10 +256,10 @@ pub fn tessellate(
             "a coordinate is not a finite number".into(),
         ));
     }
+    validate::check(community).map_err(TessellationError::InvalidCommunity)?;
     if community.unsigned_area() <= 0.0 {
         return Err(TessellationError::EmptyCommunity);
     }
-    validate::check(community).map_err(TessellationError::InvalidCommunity)?;
     let ip = community
         .interior_point()
         .ok_or(TessellationError::EmptyCommunity)?;
@@ -268,13 +269,22 @@ pub fn tessellate(
     if sites.len() > u32::MAX as usize {
         return Err(TessellationError::TooManySites(sites.len()));
     }
-    let proj = LocalProjection::around(ip.x(), ip.y())
-        .map_err(|e| TessellationError::InvalidCommunity(e.to_string()))?;
-    let (ox, oy) = proj.project(ip.x(), ip.y());
-    let origin = Coord { x: ox, y: oy };
+    let plane = LocalPlane::about(ip.x(), ip.y()).ok_or_else(|| {
+        TessellationError::InvalidCommunity(format!(
+            "interior point ({}, {}) is not a longitude/latitude below 89° of latitude",
+            ip.x(),
+            ip.y()
+        ))
+    })?;
 
     let mut local = community.clone();
-    to_local(&proj, origin, &mut local);
+    plane.forward(&mut local);
+    // Community vertices go back to their original coordinates bitwise.
+    let original: HashMap<(u64, u64), Coord<f64>> = community
+        .coords_iter()
+        .zip(local.coords_iter())
+        .map(|(ll, xy)| ((xy.x.to_bits(), xy.y.to_bits()), ll))
+        .collect();
     let rings = local_rings(&local);
     if rings.is_empty() || local.unsigned_area() <= 0.0 {
         return Err(TessellationError::EmptyCommunity);
@@ -292,7 +302,7 @@ pub fn tessellate(
             });
         }
         let mut fp = site.footprint.clone();
-        to_local(&proj, origin, &mut fp);
+        plane.forward(&mut fp);
         let ip = fp
             .interior_point()
             .ok_or_else(|| TessellationError::InvalidSite {
@@ -323,7 +333,7 @@ pub fn tessellate(
         }
         if b.hard {
             let mut line = b.line.clone();
-            to_local(&proj, origin, &mut line);
+            plane.forward(&mut line);
             for ls in &line {
                 segments.extend(ls.lines());
                 if ls.0.len() == 1 {
@@ -373,8 +383,8 @@ pub fn tessellate(
                 units: site.units,
                 area_m2: area.max(0.0),
                 perimeter_m: perimeter,
-                x: c.x + origin.x,
-                y: c.y + origin.y,
+                x: c.x,
+                y: c.y,
             }
         })
         .collect();
@@ -384,8 +394,13 @@ pub fn tessellate(
         let mut pts: Vec<Coord<f64>> = ring
             .iter()
             .map(|c| {
-                let (x, y) = proj.unproject(c.x + origin.x, c.y + origin.y);
-                Coord { x, y }
+                original
+                    .get(&(c.x.to_bits(), c.y.to_bits()))
+                    .copied()
+                    .unwrap_or_else(|| {
+                        let (x, y) = plane.unproject(c.x, c.y);
+                        Coord { x, y }
+                    })
             })
             .collect();
         pts.push(pts[0]);
@@ -409,6 +424,6 @@ pub fn tessellate(
     Ok(Tessellation {
         graph: Graph { nodes, adjacency },
         cells,
-        projection_epsg: proj.zone_epsg(),
+        plane,
     })
 }
