@@ -10,6 +10,7 @@ use crate::live::build_blocking;
 use crate::model::{GridKind, PlanStatus, RegionLevel};
 use crate::partition::solver::{self, Issue, Mode, Params, WarmStart};
 use crate::partition::tessellate::{self, BarrierLine, Site};
+use crate::partition::units::{split_by_unit, UnitGroup};
 use crate::store::{
     Building, Grid, NewGrid, NewPlan, Plan, PublishRefusal, Region, Store, StoreError,
 };
@@ -120,12 +121,44 @@ pub struct GridMetrics {
     pub within_bounds: bool,
 }
 
+/// A grid balancing leaves as it is: a virtual grid (school, enterprise) or a rural grid
+/// of the published plan, copied into the draft with its boundary and buildings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptGrid {
+    pub code: String,
+    pub name: String,
+    pub kind: GridKind,
+    pub households: u64,
+    pub buildings: u32,
+}
+
+/// How a building above the ceiling could be split by unit (from its household register).
+/// Not applied: a plan assigns each building to one grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitSplit {
+    pub building_id: i64,
+    /// The grid the whole building is assigned to.
+    pub grid_code: String,
+    pub households: u64,
+    /// Consecutive units and their households; every group within the bounds when
+    /// `within_bounds`.
+    pub groups: Vec<UnitGroup>,
+    pub within_bounds: bool,
+}
+
 /// Figures of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanMetrics {
+    /// The balanced (standard) grids.
     pub grids: Vec<GridMetrics>,
+    /// Grids of the published plan that are not standard (virtual, rural): kept as they
+    /// are, their buildings neither moved into balanced grids nor merged.
+    #[serde(default)]
+    pub kept: Vec<KeptGrid>,
+    /// Households and buildings of the whole community (balanced and kept grids).
     pub households: u64,
     pub buildings: usize,
+    /// Grids of the plan, balanced and kept.
     pub grid_count: usize,
     pub mean_polsby_popper: f64,
     pub min_polsby_popper: f64,
@@ -133,6 +166,10 @@ pub struct PlanMetrics {
     pub max_households: u64,
     /// What could not be satisfied (see the solver's issues), in words.
     pub violations: Vec<String>,
+    /// Buildings above the ceiling whose household register gives unit numbers: how they
+    /// could be split by unit.
+    #[serde(default)]
+    pub unit_splits: Vec<UnitSplit>,
     /// Against the published plan the draft was computed from.
     pub households_moved: u64,
     pub buildings_moved: usize,
@@ -202,20 +239,33 @@ pub async fn propose(
     check(request)?;
     let started = std::time::Instant::now();
     let community = community(store, community_id).await?;
-    let buildings = store
+    let all_buildings = store
         .buildings(&crate::store::BuildingFilter {
             community: Some(community_id),
             ..Default::default()
         })
         .await?;
-    if buildings.is_empty() {
-        return Err(PlanError::NoBuildings(community_id));
-    }
     let published = store.published_plan(community_id).await?;
-    let current_grids = match &published {
+    let all_grids = match &published {
         Some(p) => store.plan_grids(p.id).await?,
         None => vec![],
     };
+    // Non-standard grids (virtual, rural) are kept apart: out of the partition, copied as
+    // they are. Only standard grids are balanced.
+    let (kept_grids, current_grids): (Vec<Grid>, Vec<Grid>) = all_grids
+        .into_iter()
+        .partition(|g| g.kind != GridKind::Standard);
+    let kept_index: HashMap<i64, usize> = kept_grids
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id, i))
+        .collect();
+    let (kept_buildings, buildings): (Vec<Building>, Vec<Building>) = all_buildings
+        .into_iter()
+        .partition(|b| b.grid_id.is_some_and(|g| kept_index.contains_key(&g)));
+    if buildings.is_empty() {
+        return Err(PlanError::NoBuildings(community_id));
+    }
     let hard: Vec<String> = request.hard_barriers.clone().unwrap_or_else(|| {
         DEFAULT_HARD_BARRIERS
             .iter()
@@ -254,6 +304,13 @@ pub async fn propose(
         .enumerate()
         .map(|(i, g)| (g.id, i as u32))
         .collect();
+    for g in &request.pinned_grids {
+        if !label_of.contains_key(g) && !kept_index.contains_key(g) {
+            return Err(PlanError::BadRequest(format!(
+                "pinned grid {g} is not a grid of this community's published plan"
+            )));
+        }
+    }
     let warm = if request.warm_start && !current_grids.is_empty() {
         Some(WarmStart {
             assignment: buildings
@@ -273,25 +330,33 @@ pub async fn propose(
     } else {
         None
     };
-    for g in &request.pinned_grids {
-        if !label_of.contains_key(g) {
-            return Err(PlanError::BadRequest(format!(
-                "pinned grid {g} is not a grid of this community's published plan"
-            )));
-        }
-    }
     let params = Params {
         min: request.min,
         max: request.max,
         mode: mode(request),
         seed: request.seed,
     };
-    let boundary = community.boundary.clone();
+    let kept_codes: Vec<String> = kept_grids.iter().map(|g| g.code.clone()).collect();
+    let boundary = tessellate::carve(
+        &community.boundary,
+        &kept_grids
+            .iter()
+            .map(|g| g.boundary.clone())
+            .collect::<Vec<_>>(),
+    );
     let building_ids: Vec<i64> = buildings.iter().map(|b| b.id).collect();
+    let outside = if kept_codes.is_empty() {
+        "the community boundary".to_string()
+    } else {
+        format!(
+            "the part of the community outside its kept grids ({})",
+            kept_codes.join(", ")
+        )
+    };
     let (tessellation, solution, boundaries) = build_blocking("plan", move || {
         let t = tessellate::tessellate(&boundary, &sites, &barriers).map_err(|e| match e {
             tessellate::TessellationError::SiteOutsideCommunity { index } => format!(
-                "building {} lies outside the community boundary",
+                "building {} lies outside {outside}",
                 building_ids.get(index).copied().unwrap_or(-1)
             ),
             tessellate::TessellationError::InvalidSite { index, reason } => format!(
@@ -316,28 +381,70 @@ pub async fn propose(
     let names = name_grids(
         &community,
         &current_grids,
+        &kept_codes,
         &buildings,
         &solution.assignment,
         solution.grids.len(),
     );
+    let balanced = solution.grids.len();
     let mut metrics = PlanMetrics {
         grids: Vec::new(),
-        households: buildings.iter().map(|b| b.households.max(0) as u64).sum(),
-        buildings: buildings.len(),
-        grid_count: solution.grids.len(),
+        kept: kept_grids
+            .iter()
+            .map(|g| {
+                let mine = kept_buildings.iter().filter(|b| b.grid_id == Some(g.id));
+                KeptGrid {
+                    code: g.code.clone(),
+                    name: g.name.clone(),
+                    kind: g.kind,
+                    households: mine.clone().map(|b| b.households.max(0) as u64).sum(),
+                    buildings: mine.count() as u32,
+                }
+            })
+            .collect(),
+        households: buildings
+            .iter()
+            .chain(&kept_buildings)
+            .map(|b| b.households.max(0) as u64)
+            .sum(),
+        buildings: buildings.len() + kept_buildings.len(),
+        grid_count: balanced + kept_grids.len(),
         mean_polsby_popper: 0.0,
         min_polsby_popper: 0.0,
         min_households: 0,
         max_households: 0,
-        violations: solution
-            .issues
-            .iter()
-            .map(|i| describe(i, &buildings))
-            .collect(),
+        violations: Vec::new(),
+        unit_splits: Vec::new(),
         households_moved: 0,
         buildings_moved: 0,
         runtime_ms: 0,
     };
+    for issue in &solution.issues {
+        let mut text = describe(issue, &buildings);
+        if let Issue::OversizedBuilding {
+            node, households, ..
+        } = issue
+        {
+            let b = &buildings[*node as usize];
+            let code = &names[solution.assignment[*node as usize] as usize].0;
+            let split = unit_split(store, b, code, u64::from(*households), request).await?;
+            text = match &split {
+                Some(s) => format!(
+                    "{text}; by its household register its units could form {} grids ({}){} — not applied, as a plan assigns each building to one grid",
+                    s.groups.len(),
+                    s.groups
+                        .iter()
+                        .map(|g| format!("{}: {} households", unit_list(&g.units), g.households))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    if s.within_bounds { "" } else { ", not all within the bounds" }
+                ),
+                None => format!("{text}; its household register gives no unit numbers to split it by"),
+            };
+            metrics.unit_splits.extend(split);
+        }
+        metrics.violations.push(text);
+    }
     for (label, g) in solution.grids.iter().enumerate() {
         metrics.grids.push(GridMetrics {
             code: names[label].0.clone(),
@@ -352,7 +459,7 @@ pub async fn propose(
         });
     }
     summarise(&mut metrics);
-    // Moved: a building whose grid code changes.
+    // Moved: a building whose grid code changes (kept grids' buildings never move).
     let current_code: HashMap<i64, &str> = current_grids
         .iter()
         .map(|g| (g.id, g.code.as_str()))
@@ -380,15 +487,83 @@ pub async fn propose(
                 kind: GridKind::Standard,
                 boundary,
             })
+            .chain(kept_grids.iter().map(|g| NewGrid {
+                code: g.code.clone(),
+                name: g.name.clone(),
+                kind: g.kind,
+                boundary: g.boundary.clone(),
+            }))
             .collect(),
         assignment: buildings
             .iter()
             .zip(&solution.assignment)
             .map(|(b, &l)| (b.id, l as usize))
+            .chain(kept_buildings.iter().filter_map(|b| {
+                let k = kept_index.get(&b.grid_id?)?;
+                Some((b.id, balanced + k))
+            }))
             .collect(),
     };
     let plan_id = store.create_plan(&new_plan).await?;
     Ok(Draft { plan_id, metrics })
+}
+
+/// The unit split of a building above the ceiling, from its household register; `None`
+/// when fewer than two of its units are known.
+async fn unit_split(
+    store: &Store,
+    b: &Building,
+    grid_code: &str,
+    households: u64,
+    request: &PlanRequest,
+) -> Result<Option<UnitSplit>, PlanError> {
+    let mut per_unit: BTreeMap<i32, u64> = BTreeMap::new();
+    let register = store.households(b.id).await?;
+    if register.is_empty() || register.iter().any(|h| h.unit.is_none()) {
+        return Ok(None);
+    }
+    for h in &register {
+        *per_unit.entry(h.unit.unwrap_or_default()).or_default() += 1;
+    }
+    let units: Vec<(i32, u64)> = per_unit.into_iter().collect();
+    let target = match request.mode {
+        ModeName::Target => request.target,
+        _ => (request.min + request.max) / 2,
+    };
+    let Some(groups) = split_by_unit(
+        &units,
+        u64::from(request.min),
+        u64::from(request.max),
+        u64::from(target),
+    ) else {
+        return Ok(None);
+    };
+    let within = u64::from(request.min)..=u64::from(request.max);
+    Ok(Some(UnitSplit {
+        building_id: b.id,
+        grid_code: grid_code.to_string(),
+        households,
+        within_bounds: groups.iter().all(|g| within.contains(&g.households)),
+        groups,
+    }))
+}
+
+/// Unit numbers as ranges: `units 1–3`, `unit 5`.
+fn unit_list(units: &[i32]) -> String {
+    match units {
+        [one] => format!("unit {one}"),
+        [first, .., last] if (*last - *first) as usize + 1 == units.len() => {
+            format!("units {first}–{last}")
+        }
+        _ => format!(
+            "units {}",
+            units
+                .iter()
+                .map(|u| u.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 fn summarise(m: &mut PlanMetrics) {
@@ -406,7 +581,7 @@ fn describe(issue: &Issue, buildings: &[Building]) -> String {
     let id = |n: &u32| buildings.get(*n as usize).map(|b| b.id).unwrap_or(-1);
     match issue {
         Issue::OversizedBuilding { node, households, units } => match units {
-            Some(u) if *u > 1 => format!("building {} has {households} households, above the ceiling: it is a grid of its own (it has {u} units and could be split by unit)", id(node)),
+            Some(u) if *u > 1 => format!("building {} has {households} households, above the ceiling: it is a grid of its own (it has {u} units)", id(node)),
             _ => format!("building {} has {households} households, above the ceiling: it is a grid of its own", id(node)),
         },
         Issue::SmallComponent { nodes, households } => format!(
@@ -426,6 +601,7 @@ fn describe(issue: &Issue, buildings: &[Building]) -> String {
 fn name_grids(
     community: &Region,
     current: &[Grid],
+    reserved: &[String],
     buildings: &[Building],
     assignment: &[u32],
     grids: usize,
@@ -449,8 +625,12 @@ fn name_grids(
         }
     }
     let base = code_base(community);
-    let mut taken: std::collections::HashSet<String> =
-        names.iter().flatten().map(|(c, _)| c.clone()).collect();
+    let mut taken: std::collections::HashSet<String> = names
+        .iter()
+        .flatten()
+        .map(|(c, _)| c.clone())
+        .chain(reserved.iter().cloned())
+        .collect();
     let mut next = 1;
     names
         .into_iter()

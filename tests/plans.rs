@@ -386,3 +386,223 @@ async fn the_cli_partitions_publishes_and_exports() {
         .all(|b| b["properties"]["grid_code"].is_string()));
     assert_eq!(export["plan"]["status"], "published");
 }
+
+#[tokio::test]
+async fn virtual_grids_are_kept_apart_and_oversized_buildings_get_a_unit_split() {
+    for db in common::both().await {
+        let n = db.name;
+        demo(&db.store).await;
+        // A community whose published plan has a virtual grid (a school campus).
+        let virtual_grids: Vec<wangge::store::Grid> = db
+            .store
+            .grids(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|g| g.kind == wangge::model::GridKind::Virtual)
+            .collect();
+        assert!(!virtual_grids.is_empty(), "{n}: the demo has school grids");
+        let community_id = virtual_grids[0].community_id;
+        let community = db.store.region(community_id).await.unwrap().unwrap();
+        let ours: Vec<&wangge::store::Grid> = virtual_grids
+            .iter()
+            .filter(|g| g.community_id == community_id)
+            .collect();
+        let buildings = db
+            .store
+            .buildings(&wangge::store::BuildingFilter {
+                community: Some(community_id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let in_virtual = |gid: i64| ours.iter().any(|g| g.id == gid);
+        let campus: Vec<i64> = buildings
+            .iter()
+            .filter(|b| b.grid_id.is_some_and(in_virtual))
+            .map(|b| b.id)
+            .collect();
+        assert!(!campus.is_empty(), "{n}: campus buildings");
+
+        let draft = wangge::plan::propose(
+            &db.store,
+            community_id,
+            &wangge::plan::PlanRequest {
+                warm_start: false,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let m = &draft.metrics;
+        assert!(m.violations.is_empty(), "{n}: {:?}", m.violations);
+        let mut kept: Vec<&str> = m.kept.iter().map(|k| k.code.as_str()).collect();
+        let mut want: Vec<&str> = ours.iter().map(|g| g.code.as_str()).collect();
+        kept.sort();
+        want.sort();
+        assert_eq!(kept, want, "{n}: kept grids");
+        assert_eq!(
+            m.kept.iter().map(|k| k.buildings as usize).sum::<usize>(),
+            campus.len(),
+            "{n}"
+        );
+        assert_eq!(m.grid_count, m.grids.len() + m.kept.len(), "{n}");
+        assert!(
+            m.grids.iter().all(|g| (300..=600).contains(&g.households)),
+            "{n}"
+        );
+        assert_eq!(m.buildings, buildings.len(), "{n}");
+
+        // In the draft: the virtual grids unchanged, holding exactly their buildings; the
+        // standard grids hold none of them; together they tile the community.
+        let grids = db.store.plan_grids(draft.plan_id).await.unwrap();
+        let assignment = db.store.plan_assignment(draft.plan_id).await.unwrap();
+        assert_eq!(assignment.len(), buildings.len(), "{n}");
+        for v in &ours {
+            let copy = grids.iter().find(|g| g.code == v.code).unwrap();
+            assert_eq!(copy.kind, wangge::model::GridKind::Virtual, "{n}");
+            assert_eq!(copy.name, v.name, "{n}");
+            assert_eq!(copy.boundary, v.boundary, "{n}: boundary changed");
+            let mut members: Vec<i64> = assignment
+                .iter()
+                .filter(|(_, g)| *g == copy.id)
+                .map(|(b, _)| *b)
+                .collect();
+            let mut before: Vec<i64> = buildings
+                .iter()
+                .filter(|b| b.grid_id == Some(v.id))
+                .map(|b| b.id)
+                .collect();
+            members.sort();
+            before.sort();
+            assert_eq!(members, before, "{n}: {} lost or gained buildings", v.code);
+        }
+        let area = community.boundary.unsigned_area();
+        let mut union = MultiPolygon::<f64>(vec![]);
+        let mut sum = 0.0;
+        for g in &grids {
+            assert!(g.boundary.is_valid(), "{n}: {}", g.code);
+            if g.kind == wangge::model::GridKind::Standard {
+                assert_eq!(g.boundary.0.len(), 1, "{n}: {} in pieces", g.code);
+                for v in &ours {
+                    let overlap = g.boundary.intersection(&v.boundary).unsigned_area();
+                    assert!(overlap / area < 1e-9, "{n}: {} overlaps {}", g.code, v.code);
+                }
+            }
+            sum += g.boundary.unsigned_area();
+            union = union.union(&g.boundary);
+        }
+        let xor = union.xor(&community.boundary).unsigned_area() / area;
+        eprintln!(
+            "{n}: with {} kept grids: areas sum {:.1e}, union xor community {xor:.1e}",
+            ours.len(),
+            (sum - area).abs() / area
+        );
+        assert!((sum - area).abs() / area < 1e-10, "{n}: {sum} vs {area}");
+        assert!(
+            xor < 1e-8,
+            "{n}: union differs from the community ({xor:e})"
+        );
+
+        // Published, the campus buildings still answer their virtual grid.
+        wangge::plan::publish(&db.store, draft.plan_id)
+            .await
+            .unwrap();
+        let after = db
+            .store
+            .buildings(&wangge::store::BuildingFilter {
+                community: Some(community_id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let published = db.store.plan_grids(draft.plan_id).await.unwrap();
+        for b in after.iter().filter(|b| campus.contains(&b.id)) {
+            let g = published.iter().find(|g| Some(g.id) == b.grid_id).unwrap();
+            assert_eq!(
+                g.kind,
+                wangge::model::GridKind::Virtual,
+                "{n}: building {}",
+                b.id
+            );
+        }
+
+        // A ceiling below the largest buildings: each is a grid of its own, with the split
+        // by unit its household register allows, said in the violations.
+        let largest = after
+            .iter()
+            .filter(|b| !campus.contains(&b.id))
+            .map(|b| b.households as u32)
+            .max()
+            .unwrap();
+        let max = (largest * 2 / 3).max(2);
+        let min = (max / 3).max(1);
+        let low = wangge::plan::PlanRequest {
+            min,
+            max,
+            target: (min + max) / 2,
+            warm_start: false,
+            ..Default::default()
+        };
+        let d = wangge::plan::propose(&db.store, community_id, &low)
+            .await
+            .unwrap();
+        let big: Vec<&wangge::store::Building> = after
+            .iter()
+            .filter(|b| b.households as u32 > max && !campus.contains(&b.id))
+            .collect();
+        assert!(!big.is_empty(), "{n}: buildings above {max} households");
+        assert_eq!(
+            d.metrics.unit_splits.len(),
+            big.len(),
+            "{n}: {:?}",
+            d.metrics.violations
+        );
+        for s in &d.metrics.unit_splits {
+            let b = big.iter().find(|b| b.id == s.building_id).unwrap();
+            assert_eq!(s.households, b.households as u64, "{n}");
+            assert_eq!(
+                s.groups.iter().map(|g| g.households).sum::<u64>(),
+                s.households
+            );
+            assert!(s.groups.len() >= 2, "{n}: {s:?}");
+            let register = db.store.households(b.id).await.unwrap();
+            for g in &s.groups {
+                let counted = register
+                    .iter()
+                    .filter(|h| h.unit.is_some_and(|u| g.units.contains(&u)))
+                    .count() as u64;
+                assert_eq!(counted, g.households, "{n}: {s:?}");
+            }
+            assert_eq!(
+                s.within_bounds,
+                s.groups
+                    .iter()
+                    .all(|g| (u64::from(min)..=u64::from(max)).contains(&g.households)),
+                "{n}"
+            );
+            let said = d
+                .metrics
+                .violations
+                .iter()
+                .find(|v| v.starts_with(&format!("building {} ", b.id)))
+                .unwrap();
+            assert!(
+                said.contains("could form") && said.contains("not applied"),
+                "{n}: {said}"
+            );
+            let grid = d
+                .metrics
+                .grids
+                .iter()
+                .find(|g| g.code == s.grid_code)
+                .unwrap();
+            assert_eq!(grid.buildings, 1, "{n}: {grid:?}");
+        }
+        eprintln!(
+            "{n}: ceiling {max}: {} buildings above it, e.g. {:?}",
+            big.len(),
+            d.metrics.violations.first()
+        );
+    }
+}

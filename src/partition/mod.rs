@@ -9,5 +9,6 @@
 pub mod graph;
 pub mod solver;
 pub mod tessellate;
+pub mod units;
 
 pub use graph::{Graph, Node};
