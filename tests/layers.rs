@@ -689,5 +689,60 @@ async fn etags_revalidate_and_an_edit_shows_in_the_next_request() {
             (ring[1].as_f64().unwrap() - first.y).abs() < 1e-9,
             "{n}: stale grid"
         );
+
+        // A building's household count changed by an import shows in the next building
+        // tile and building response.
+        let b = db
+            .store
+            .buildings(&BuildingFilter {
+                grid: Some(g.id),
+                limit: Some(1),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .remove(0);
+        let bp = inner_point(&b.footprint);
+        let (x, y) = tile_of(bp.x(), bp.y(), 16);
+        let tile_path = format!("/tiles/buildings/16/{x}/{y}.mvt");
+        let detail_path = format!("/api/buildings/{}", b.id);
+        let r = srv.get(&token, &tile_path, None).await;
+        let tile_tag = r.headers()["etag"].to_str().unwrap().to_string();
+        let r = srv.get(&token, &detail_path, None).await;
+        let detail_tag = r.headers()["etag"].to_str().unwrap().to_string();
+        let mut edit = wangge::model::Dataset::new(b.source.clone());
+        edit.buildings.push(wangge::model::BuildingRecord {
+            source_id: b.source_id.clone(),
+            community: b.community_id.map(|c| format!("@{c}")),
+            grid: b.grid_id.map(|g| format!("@{g}")),
+            footprint: b.footprint.clone(),
+            name: b.name.clone(),
+            address: b.address.clone(),
+            floors: b.floors,
+            height_m: b.height_m,
+            units: b.units,
+            building_use: b.building_use,
+            building_type: b.building_type.clone(),
+            households: Some(wangge::model::HouseholdCount::Estimated(b.households + 777)),
+        });
+        db.store.write_dataset(&edit, "edit", "test").await.unwrap();
+        let r = srv.get(&token, &tile_path, Some(&tile_tag)).await;
+        assert_eq!(
+            r.status(),
+            200,
+            "{n}: building tile still 304 after the edit"
+        );
+        let features = decode(&r.bytes().await.unwrap(), "buildings");
+        assert_eq!(
+            features[&(b.id as u64)].0["households"],
+            b.households + 777,
+            "{n}: stale building tile"
+        );
+        let r = srv.get(&token, &detail_path, Some(&detail_tag)).await;
+        assert_eq!(
+            r.status(),
+            200,
+            "{n}: building detail still 304 after the edit"
+        );
     }
 }
