@@ -7,7 +7,7 @@
 //!
 //! Freshness: a snapshot follows its layer's version in the store. The API reads the
 //! versions from the store on every request (for the ETag) and passes them to
-//! [`TileLayers::tile`], which rebuilds a snapshot older than that version before
+//! [`TileLayers::tile`], which rebuilds a snapshot of another version before
 //! cutting, so an edit — by this server or by any other process — shows in the very next
 //! tile. [`TileLayers::watch`] additionally rebuilds in the background after external
 //! writes, so that usually no request has to wait for a rebuild.
@@ -143,8 +143,8 @@ impl TileLayers {
         Ok(())
     }
 
-    /// Tile `z/x/y` of `layer` with the features `visible` keeps, from a snapshot at least
-    /// at `version` (rebuilt first when older); `None` for an empty tile.
+    /// Tile `z/x/y` of `layer` with the features `visible` keeps, from a snapshot of
+    /// `version` or later (rebuilt first when it differs); `None` for an empty tile.
     pub async fn tile(
         &self,
         layer: TileLayer,
@@ -216,13 +216,15 @@ async fn off_thread<T: Send + 'static>(
     crate::live::build_blocking("tile", work).await
 }
 
-/// The current snapshot, rebuilt first when it is older than `version`.
+/// The current snapshot, rebuilt first when it was built from another version than
+/// `version` (older, or newer after a database restore; when a write landed since
+/// `version` was read, the refresh finds the snapshot current and does nothing).
 async fn fresh<T: crate::live::Snapshot>(
     live: &Live<T>,
     version: i64,
 ) -> Result<Arc<T>, StoreError> {
     let snapshot = live.snapshot();
-    if snapshot.revision() >= version {
+    if snapshot.revision() == version {
         return Ok(snapshot);
     }
     live.refresh(false).await?;
