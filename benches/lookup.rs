@@ -557,6 +557,22 @@ async fn bench(
     // ---- 4 & 5. one request per point: PostGIS per query, wangge over HTTP -----------------
     println!("[4, 5] starting `wangge serve` on the SQLite store …");
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+    // Every /api request needs a token: an administrator's, created through the store.
+    wangge::auth::add_user(
+        sqlite,
+        "bench",
+        &wangge::auth::secret::new_password(16),
+        wangge::auth::Role::Administrator,
+        &[],
+        &[],
+        true,
+    )
+    .await
+    .map_err(|e| format!("creating the bench user: {e}"))?;
+    let token = wangge::auth::issue_token(sqlite, "bench", 1)
+        .await
+        .map_err(|e| format!("issuing the bench token: {e}"))?;
+    let _ = BENCH_TOKEN.set(token);
     let server = Server::start(sqlite_url, &web).await?;
     println!(
         "    serving on http://{} (pid {})",
@@ -1110,6 +1126,13 @@ enum HttpClient {
     Minimal,
 }
 
+/// The API token both HTTP clients send (set before the server starts).
+static BENCH_TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn bench_token() -> &'static str {
+    BENCH_TOKEN.get().map(String::as_str).unwrap_or("")
+}
+
 /// One keep-alive connection of the minimal client.
 struct MinimalConn {
     stream: tokio::net::TcpStream,
@@ -1136,7 +1159,8 @@ impl MinimalConn {
         self.request.clear();
         write!(
             self.request,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\r\n",
+            bench_token()
         )
         .ctx("formatting a request")?;
         self.stream
@@ -1206,6 +1230,7 @@ async fn fetch(
         None => {
             let r = client
                 .get(format!("{base}{path}"))
+                .bearer_auth(bench_token())
                 .send()
                 .await
                 .ctx("HTTP request")?;
