@@ -124,13 +124,20 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
         .route("/api/plans/{id}", get(plans::one))
         .route("/api/plans/{id}/diff", get(plans::diff))
         .route("/api/plans/{id}/publish", post(plans::publish))
+        .route("/api/plans/{id}/moves", post(plans::moves))
         .route(
             "/api/lookup",
             get(lookup::one)
                 .post(lookup::batch)
                 .layer(DefaultBodyLimit::max(lookup::MAX_BODY_BYTES)),
         )
-        .merge(crate::ogc::router())
+        // Every /ogc document needs a logged-in caller (items are also filtered by scope).
+        .merge(
+            crate::ogc::router().route_layer(axum::middleware::from_extractor_with_state::<
+                crate::auth::Caller,
+                _,
+            >(state.clone())),
+        )
         .fallback_service(ServeDir::new(web_dir).append_index_html_on_directories(true))
         .layer(DefaultBodyLimit::max(auth::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn({

@@ -141,6 +141,7 @@ fn parse_items_request(
             filters,
             limit,
             offset,
+            ..Default::default()
         },
         crs: output_crs(params)?,
     })
@@ -246,6 +247,7 @@ fn with_offset(params: &[(String, String)], offset: i64) -> String {
 /// `GET /ogc/collections/{id}/items`.
 pub async fn items(
     State(state): State<AppState>,
+    caller: crate::auth::Caller,
     headers: HeaderMap,
     id: Result<Path<String>, PathRejection>,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -253,7 +255,8 @@ pub async fn items(
     let Path(id) = id?;
     let Query(params) = params?;
     let c = find(&id)?;
-    let req = parse_items_request(c, &params)?;
+    let mut req = parse_items_request(c, &params)?;
+    super::scope::restrict(&state, &caller, c.layer, &mut req.query).await?;
     let page = state.store.feature_page(c.layer, &req.query).await?;
     let totals = totals_for(&state, c.layer).await?;
     let features = features_json(&page.features, req.crs, &totals)?;
@@ -341,6 +344,7 @@ pub async fn one_feature(
 /// `GET /ogc/collections/{id}/items/{fid}`.
 pub async fn item(
     State(state): State<AppState>,
+    caller: crate::auth::Caller,
     headers: HeaderMap,
     ids: Result<Path<(String, String)>, PathRejection>,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -351,6 +355,7 @@ pub async fn item(
     check_parameters(&params, &["f", "crs"])?;
     check_format(param(&params, "f"))?;
     let crs = output_crs(&params)?;
+    super::scope::check_item(&state, &caller, c.layer, c.id, &fid).await?;
     let mut f = one_feature(&state, c, &fid, crs).await?;
     let base = base_url(&headers);
     f.insert(

@@ -14,6 +14,7 @@ pub mod crs;
 mod items;
 mod landing;
 mod openapi;
+mod scope;
 mod transactions;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

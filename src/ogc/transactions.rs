@@ -9,6 +9,7 @@
 //! ([`Store::create_grid`](crate::store::Store::create_grid) …) and the lookup index is
 //! refreshed before answering.
 
+use crate::auth::{Caller, Permission};
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -231,6 +232,7 @@ async fn written(
 /// `POST /ogc/collections/grids/items`: creates a grid in its community's published plan.
 pub async fn create(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
@@ -245,6 +247,7 @@ pub async fn create(
     let community_id = community_property(p)?.ok_or_else(|| {
         ApiError::BadRequest("request body: property community_id is required".into())
     })?;
+    editable_community(&caller, community_id)?;
     let code = text_property(p, "code")?
         .ok_or_else(|| ApiError::BadRequest("request body: property code is required".into()))?;
     let fields = GridFields {
@@ -255,7 +258,60 @@ pub async fn create(
         boundary: b.geometry.unwrap_or_else(|| geo::MultiPolygon(vec![])),
     };
     let new_id = state.store.create_grid(&fields).await?;
+    audit_edit(&state, &caller, "grid.create", new_id, &fields).await?;
     written(&state, &headers, c, new_id, StatusCode::CREATED).await
+}
+
+/// 403 without the permission to edit grids; 404 when the community is outside the
+/// caller's scope (as when it does not exist).
+fn editable_community(caller: &Caller, community_id: i64) -> Result<(), ApiError> {
+    caller.require(Permission::EditGrids, "edit grids")?;
+    if caller.sees_whole_region(community_id) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound {
+            what: "community",
+            id: community_id.to_string(),
+        })
+    }
+}
+
+/// The stored grid `fid` when the caller may edit grids (403) and sees it (404).
+async fn editable(
+    state: &AppState,
+    caller: &Caller,
+    fid: &str,
+) -> Result<(i64, crate::store::Grid), ApiError> {
+    caller.require(Permission::EditGrids, "edit grids")?;
+    let (id, grid) = current(state, fid).await?;
+    if !caller.sees_whole_region(grid.community_id) {
+        return Err(ApiError::NotFound {
+            what: "grid",
+            id: fid.to_string(),
+        });
+    }
+    Ok((id, grid))
+}
+
+/// Writes a grid edit to the audit log.
+async fn audit_edit(
+    state: &AppState,
+    caller: &Caller,
+    action: &str,
+    id: i64,
+    fields: &GridFields,
+) -> Result<(), ApiError> {
+    let detail = serde_json::json!({
+        "community_id": fields.community_id,
+        "code": fields.code,
+        "name": fields.name,
+        "kind": fields.kind,
+    });
+    state
+        .auth
+        .audit(&caller.audit_entry(action, &format!("grid/{id}"), detail.to_string()))
+        .await?;
+    Ok(())
 }
 
 /// The stored grid `fid`, or 404.
@@ -289,6 +345,7 @@ fn check_body_id(b: &Body, id: i64) -> Result<(), ApiError> {
 /// defaults to the code, `kind` to standard; the community cannot change).
 pub async fn replace(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     ids: Result<Path<(String, String)>, PathRejection>,
     body: Bytes,
@@ -298,7 +355,7 @@ pub async fn replace(
     if let Some(r) = refuse_read_only(c, allow_item(c)) {
         return Ok(r);
     }
-    let (id, grid) = current(&state, &fid).await?;
+    let (id, grid) = editable(&state, &caller, &fid).await?;
     let b = parse_body(&body, body_crs(&headers)?, false)?;
     check_body_id(&b, id)?;
     let p = &b.properties;
@@ -311,7 +368,9 @@ pub async fn replace(
         kind: kind_property(p)?.unwrap_or(GridKind::Standard),
         boundary: b.geometry.unwrap_or_else(|| geo::MultiPolygon(vec![])),
     };
+    editable_community(&caller, fields.community_id)?;
     state.store.replace_grid(id, &fields).await?;
+    audit_edit(&state, &caller, "grid.replace", id, &fields).await?;
     written(&state, &headers, c, id, StatusCode::OK).await
 }
 
@@ -319,6 +378,7 @@ pub async fn replace(
 /// geometry, keeping the rest.
 pub async fn update(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     ids: Result<Path<(String, String)>, PathRejection>,
     body: Bytes,
@@ -328,7 +388,7 @@ pub async fn update(
     if let Some(r) = refuse_read_only(c, allow_item(c)) {
         return Ok(r);
     }
-    let (id, grid) = current(&state, &fid).await?;
+    let (id, grid) = editable(&state, &caller, &fid).await?;
     let b = parse_body(&body, body_crs(&headers)?, true)?;
     check_body_id(&b, id)?;
     let p = &b.properties;
@@ -339,7 +399,9 @@ pub async fn update(
         kind: kind_property(p)?.unwrap_or(grid.kind),
         boundary: b.geometry.unwrap_or(grid.boundary),
     };
+    editable_community(&caller, fields.community_id)?;
     state.store.replace_grid(id, &fields).await?;
+    audit_edit(&state, &caller, "grid.update", id, &fields).await?;
     written(&state, &headers, c, id, StatusCode::OK).await
 }
 
@@ -347,6 +409,7 @@ pub async fn update(
 /// are assigned to the grid.
 pub async fn delete(
     State(state): State<AppState>,
+    caller: Caller,
     ids: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path((cid, fid)) = ids?;
@@ -354,8 +417,16 @@ pub async fn delete(
     if let Some(r) = refuse_read_only(c, allow_item(c)) {
         return Ok(r);
     }
-    let (id, _) = current(&state, &fid).await?;
+    let (id, grid) = editable(&state, &caller, &fid).await?;
     state.store.delete_grid(id).await?;
+    state
+        .auth
+        .audit(&caller.audit_entry(
+            "grid.delete",
+            &format!("grid/{id}"),
+            serde_json::json!({ "community_id": grid.community_id, "code": grid.code }).to_string(),
+        ))
+        .await?;
     state.refresh().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

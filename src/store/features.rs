@@ -52,6 +52,10 @@ pub struct FeatureQuery {
     pub filters: Vec<PropertyFilter>,
     pub limit: i64,
     pub offset: i64,
+    /// Only features with these ids (a scoped user's regions, grids or cameras).
+    pub only_ids: Option<Vec<i64>>,
+    /// Only buildings a scoped user may see.
+    pub buildings_in: Option<super::BuildingScope>,
 }
 
 /// Features of one layer, typed.
@@ -223,6 +227,32 @@ impl Store {
             let n = vals.len() + 1;
             vals.extend([minx, miny, maxx, maxy].map(|v| Val::Real(Some(v))));
             condition.push_str(&format!(" AND {}", bbox_condition(d, n)));
+        }
+        // A scoped user's part: ids of the layer, or buildings by community or grid.
+        let in_list = |column: &str, ids: &[i64], vals: &mut Vec<Val>| {
+            if ids.is_empty() {
+                return "1 = 0".to_string();
+            }
+            let first = vals.len() + 1;
+            vals.extend(ids.iter().map(|&i| Val::int(i)));
+            let params: Vec<String> = (first..first + ids.len())
+                .map(|n| format!("${n}"))
+                .collect();
+            format!("{column} IN ({})", params.join(", "))
+        };
+        if let Some(ids) = &query.only_ids {
+            let c = in_list("t.id", ids, &mut vals);
+            condition.push_str(&format!(" AND {c}"));
+        }
+        if let Some(scope) = &query.buildings_in {
+            let mut alternatives = vec!["1 = 0".to_string()];
+            if !scope.communities.is_empty() {
+                alternatives.push(in_list("t.community_id", &scope.communities, &mut vals));
+            }
+            if !scope.grids.is_empty() {
+                alternatives.push(in_list("pa.grid_id", &scope.grids, &mut vals));
+            }
+            condition.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
         }
         let count_sql = format!("SELECT COUNT(*) AS n FROM {from} {condition}");
         let counted: Vec<CountRow> = self
