@@ -20,6 +20,10 @@ pub enum ApiError {
     /// The request conflicts with the current state (e.g. a plan published meanwhile).
     #[error("{0}")]
     Conflict(String),
+    /// The request is well formed but breaks a rule (e.g. a manual move in a plan that
+    /// would cut a grid in two); nothing was changed.
+    #[error("{0}")]
+    Unprocessable(String),
     /// The request body or batch is larger than allowed.
     #[error("{0}")]
     TooLarge(String),
@@ -105,6 +109,7 @@ impl IntoResponse for ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

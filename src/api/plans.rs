@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::features::{collection, feature};
 use super::{ApiError, AppState};
 use crate::auth::{Caller, Permission};
-use crate::plan::{self, PlanError, PlanRequest};
+use crate::plan::{self, MoveRequest, PlanError, PlanRequest};
 
 impl From<PlanError> for ApiError {
     fn from(e: PlanError) -> Self {
@@ -24,7 +24,10 @@ impl From<PlanError> for ApiError {
                 what: "plan",
                 id: id.to_string(),
             },
-            PlanError::Conflict { .. } => ApiError::Conflict(e.to_string()),
+            PlanError::Conflict { .. } | PlanError::NotEditable { .. } => {
+                ApiError::Conflict(e.to_string())
+            }
+            PlanError::MoveRefused(_) => ApiError::Unprocessable(e.to_string()),
             PlanError::Store(s) => ApiError::Store(s),
             other => ApiError::BadRequest(other.to_string()),
         }
@@ -154,14 +157,62 @@ pub async fn one(
 ) -> Result<Json<Value>, ApiError> {
     let Path(id) = id?;
     let p = plan_in_scope(&state, &caller, id).await?;
-    let grids = state.store.plan_grids(id).await?;
+    Ok(Json(plan_detail(&state, p).await?))
+}
+
+/// A plan as `GET /api/plans/{id}` gives it: [`plan_json`] and its grids as GeoJSON.
+async fn plan_detail(state: &AppState, p: crate::store::Plan) -> Result<Value, ApiError> {
+    let grids = state.store.plan_grids(p.id).await?;
     let features = grids
         .iter()
         .map(|g| feature(g.id, g, &Geometry::MultiPolygon(g.boundary.clone())))
         .collect();
     let mut out = plan_json(p);
     out["grids"] = serde_json::to_value(collection(features)).unwrap_or(Value::Null);
-    Ok(Json(out))
+    Ok(out)
+}
+
+/// `POST /api/plans/{id}/moves` with `{"buildings": [ids], "to_grid": "CODE"}`: moves the
+/// buildings to the draft's grid with that code after checking the move on the draft's
+/// adjacency graph (neighbours, bounds, contiguity, no grid left empty). 200 with the
+/// updated plan as `GET /api/plans/{id}` gives it; 422 naming the buildings and the rule
+/// when the move is refused; 409 when the plan is not an editable draft. Needs the
+/// permission to compute plans; audited as `plan.move`.
+pub async fn moves(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<MoveRequest>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Permission::RunPlans, "edit draft plans")?;
+    let Path(id) = id?;
+    let Json(request) = body?;
+    plan_in_scope(&state, &caller, id).await?;
+    // Runs to completion (stored and audited) even when the request times out.
+    let task = {
+        let (state, caller) = (state.clone(), caller.clone());
+        tokio::spawn(async move {
+            let plan = plan::move_buildings(&state.store, id, &request).await?;
+            state
+                .auth
+                .audit(
+                    &caller.audit_entry(
+                        "plan.move",
+                        &format!("plan/{id}"),
+                        json!({
+                            "community_id": plan.community_id,
+                            "buildings": request.buildings,
+                            "to_grid": request.to_grid,
+                        })
+                        .to_string(),
+                    ),
+                )
+                .await?;
+            Ok::<_, ApiError>(plan)
+        })
+    };
+    let plan = joined(task.await)?;
+    Ok(Json(plan_detail(&state, plan).await?))
 }
 
 /// `GET /api/plans/{id}/diff`: buildings and households moved against the published plan.

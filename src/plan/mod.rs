@@ -11,6 +11,10 @@ use crate::model::{GridKind, PlanStatus, RegionLevel};
 use crate::partition::solver::{self, Issue, Mode, Params, WarmStart};
 use crate::partition::tessellate::{self, BarrierLine, Site};
 use crate::partition::units::{split_by_unit, UnitGroup};
+pub mod moves;
+
+pub use moves::{move_buildings, MoveRequest};
+
 use crate::store::{
     Building, Grid, NewGrid, NewPlan, Plan, PublishRefusal, Region, Store, StoreError,
 };
@@ -104,6 +108,13 @@ pub enum PlanError {
     Tessellation { community: i64, reason: String },
     #[error("plan {plan} cannot be published: {reason}")]
     Conflict { plan: i64, reason: String },
+    /// A manual move breaks a rule (neighbours, bounds, contiguity) or names a building or
+    /// grid the draft does not have; nothing was stored.
+    #[error("move refused: {0}")]
+    MoveRefused(String),
+    /// A manual move on a plan that is not an editable draft; nothing was stored.
+    #[error("plan {plan} cannot be edited: {reason}")]
+    NotEditable { plan: i64, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -207,7 +218,7 @@ fn check(request: &PlanRequest) -> Result<(), PlanError> {
     Ok(())
 }
 
-async fn community(store: &Store, id: i64) -> Result<Region, PlanError> {
+pub(crate) async fn community(store: &Store, id: i64) -> Result<Region, PlanError> {
     let region = store
         .region(id)
         .await?
@@ -266,37 +277,8 @@ pub async fn propose(
     if buildings.is_empty() {
         return Err(PlanError::NoBuildings(community_id));
     }
-    let hard: Vec<String> = request.hard_barriers.clone().unwrap_or_else(|| {
-        DEFAULT_HARD_BARRIERS
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    });
-    let bbox = crate::geometry::bbox(&community.boundary);
-    let barriers: Vec<BarrierLine> = store
-        .barriers()
-        .await?
-        .into_iter()
-        .filter(|b| {
-            let (minx, miny, maxx, maxy) =
-                crate::geometry::envelope(&geo::Geometry::MultiLineString(b.geometry.clone()));
-            bbox.is_some_and(|r| {
-                maxx >= r.min().x && minx <= r.max().x && maxy >= r.min().y && miny <= r.max().y
-            })
-        })
-        .map(|b| BarrierLine {
-            hard: hard.iter().any(|h| h == &b.class),
-            line: b.geometry,
-        })
-        .collect();
-    let sites: Vec<Site> = buildings
-        .iter()
-        .map(|b| Site {
-            footprint: b.footprint.clone(),
-            households: b.households.max(0) as u32,
-            units: b.units.and_then(|u| u32::try_from(u).ok()),
-        })
-        .collect();
+    let barriers = barrier_lines(store, &community, request).await?;
+    let sites = sites_of(&buildings);
 
     // Warm start: each building's current grid as a label (index into current_grids).
     let label_of: HashMap<i64, u32> = current_grids
@@ -354,17 +336,8 @@ pub async fn propose(
         )
     };
     let (tessellation, solution, boundaries) = build_blocking("plan", move || {
-        let t = tessellate::tessellate(&boundary, &sites, &barriers).map_err(|e| match e {
-            tessellate::TessellationError::SiteOutsideCommunity { index } => format!(
-                "building {} lies outside {outside}",
-                building_ids.get(index).copied().unwrap_or(-1)
-            ),
-            tessellate::TessellationError::InvalidSite { index, reason } => format!(
-                "building {}: {reason}",
-                building_ids.get(index).copied().unwrap_or(-1)
-            ),
-            other => other.to_string(),
-        })?;
+        let t = tessellate::tessellate(&boundary, &sites, &barriers)
+            .map_err(|e| tessellation_reason(e, &building_ids, &outside))?;
         let s = solver::solve(&t.graph, &params, warm.as_ref());
         let b = tessellate::grid_boundaries(&t, &s.assignment, s.grids.len());
         Ok::<_, String>((t, s, b))
@@ -506,6 +479,70 @@ pub async fn propose(
     };
     let plan_id = store.create_plan(&new_plan).await?;
     Ok(Draft { plan_id, metrics })
+}
+
+/// The barrier lines near a community, hard where their class is one of the request's hard
+/// barrier classes (default [`DEFAULT_HARD_BARRIERS`]).
+pub(crate) async fn barrier_lines(
+    store: &Store,
+    community: &Region,
+    request: &PlanRequest,
+) -> Result<Vec<BarrierLine>, PlanError> {
+    let hard: Vec<String> = request.hard_barriers.clone().unwrap_or_else(|| {
+        DEFAULT_HARD_BARRIERS
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    });
+    let bbox = crate::geometry::bbox(&community.boundary);
+    Ok(store
+        .barriers()
+        .await?
+        .into_iter()
+        .filter(|b| {
+            let (minx, miny, maxx, maxy) =
+                crate::geometry::envelope(&geo::Geometry::MultiLineString(b.geometry.clone()));
+            bbox.is_some_and(|r| {
+                maxx >= r.min().x && minx <= r.max().x && maxy >= r.min().y && miny <= r.max().y
+            })
+        })
+        .map(|b| BarrierLine {
+            hard: hard.iter().any(|h| h == &b.class),
+            line: b.geometry,
+        })
+        .collect())
+}
+
+/// The tessellation sites of buildings, in their order.
+pub(crate) fn sites_of(buildings: &[Building]) -> Vec<Site> {
+    buildings
+        .iter()
+        .map(|b| Site {
+            footprint: b.footprint.clone(),
+            households: b.households.max(0) as u32,
+            units: b.units.and_then(|u| u32::try_from(u).ok()),
+        })
+        .collect()
+}
+
+/// A tessellation error in words, naming buildings by id (`building_ids[i]` is site `i`)
+/// and the area they must lie in (`outside`).
+pub(crate) fn tessellation_reason(
+    e: tessellate::TessellationError,
+    building_ids: &[i64],
+    outside: &str,
+) -> String {
+    match e {
+        tessellate::TessellationError::SiteOutsideCommunity { index } => format!(
+            "building {} lies outside {outside}",
+            building_ids.get(index).copied().unwrap_or(-1)
+        ),
+        tessellate::TessellationError::InvalidSite { index, reason } => format!(
+            "building {}: {reason}",
+            building_ids.get(index).copied().unwrap_or(-1)
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// The unit split of a building above the ceiling, from its household register; `None`

@@ -29,6 +29,7 @@ pub use features::{FeatureLayer, FeaturePage, FeatureQuery, LayerFeatures, Prope
 pub use grid_edit::{GridEditError, GridFields};
 pub use layers::{Layer, LayerVersions, Person, Summary};
 pub use plans::{NewGrid, NewPlan, Plan, PublishRefusal};
+pub use plans::{NewUnitAssignment, UnitAssignment};
 pub use read::{BuildingFilter, BuildingScope};
 pub use types::*;
 pub use write::{ImportSummary, Upserts, ADDRESSES_REVISION, GRIDS_REVISION};

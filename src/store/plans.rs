@@ -82,6 +82,33 @@ pub struct NewPlan {
     pub assignment: Vec<(i64, usize)>,
 }
 
+/// A unit (单元) of a building split between grids, and the index into
+/// [`NewPlan::grids`] of the grid holding it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewUnitAssignment {
+    pub building_id: i64,
+    pub unit: i32,
+    pub grid: usize,
+}
+
+/// A unit of a building split between grids, and the grid holding it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct UnitAssignment {
+    pub building_id: i64,
+    pub unit: i32,
+    pub grid_id: i64,
+    pub grid_code: String,
+}
+
+/// Why a publish was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PublishRefusal {
+    /// The plan is not a draft (already published or retired).
+    NotDraft(PlanStatus),
+    /// Another plan was published for the community after this draft was computed.
+    Superseded { published_plan_id: Option<i64> },
+}
+
 /// Why a publish was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum PublishRefusal {
@@ -97,6 +124,16 @@ const PLAN_COLS: &str =
 impl Store {
     /// Stores a draft plan with its grids and assignment in one transaction.
     pub async fn create_plan(&self, plan: &NewPlan) -> Result<i64, StoreError> {
+        self.create_plan_with_units(plan, &[]).await
+    }
+
+    /// Stores a draft plan with its grids, assignment and the units of buildings split
+    /// between grids (each unit of such a building, its grid) in one transaction.
+    pub async fn create_plan_with_units(
+        &self,
+        plan: &NewPlan,
+        units: &[NewUnitAssignment],
+    ) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
         let id = tx
             .fetch_id(
@@ -158,8 +195,55 @@ impl Store {
             )
             .await?;
         }
+        for u in units {
+            let grid_id = *grid_ids
+                .get(u.grid)
+                .ok_or_else(|| StoreError::UnknownReference {
+                    what: "grid index",
+                    reference: u.grid.to_string(),
+                })?;
+            tx.execute(
+                "INSERT INTO plan_unit_assignments (plan_id, building_id, unit, grid_id) VALUES ($1, $2, $3, $4)",
+                vec![
+                    Val::int(id),
+                    Val::int(u.building_id),
+                    Val::int(i64::from(u.unit)),
+                    Val::int(grid_id),
+                ],
+                &format!("assigning unit {} of building {}", u.unit, u.building_id),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// The units of a plan's buildings split between grids, by building and unit.
+    pub async fn plan_unit_assignment(
+        &self,
+        plan_id: i64,
+    ) -> Result<Vec<UnitAssignment>, StoreError> {
+        self.fetch_all(
+            "SELECT u.building_id, u.unit, u.grid_id, g.code AS grid_code \
+             FROM plan_unit_assignments u JOIN grids g ON g.id = u.grid_id \
+             WHERE u.plan_id = $1 ORDER BY u.building_id, u.unit",
+            vec![Val::int(plan_id)],
+            "reading unit assignments",
+        )
+        .await
+    }
+
+    /// The units of buildings split between grids in the published plans, by building and
+    /// unit.
+    pub async fn current_unit_assignment(&self) -> Result<Vec<UnitAssignment>, StoreError> {
+        self.fetch_all(
+            "SELECT u.building_id, u.unit, u.grid_id, g.code AS grid_code \
+             FROM current_unit_assignments u JOIN grids g ON g.id = u.grid_id \
+             ORDER BY u.building_id, u.unit",
+            vec![],
+            "reading unit assignments",
+        )
+        .await
     }
 
     /// One plan.

@@ -659,6 +659,7 @@ impl Store {
             "people",
             "households",
             "address_points",
+            "plan_unit_assignments",
             "plan_assignments",
             "grids",
             "plans",

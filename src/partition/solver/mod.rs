@@ -139,6 +139,14 @@ pub struct Solution {
     pub households_moved: u64,
 }
 
+/// Figures of every grid of a given `assignment` (labels `0..grids`), measured exactly as
+/// [`solve`] measures its own grids (area, perimeter less the boundary shared inside the
+/// grid, Polsby–Popper). Used to re-measure grids after a planner's manual move.
+pub fn grid_stats(graph: &Graph, assignment: &[u32], grids: usize) -> Vec<GridStats> {
+    let eff = sub::effective_perimeters(graph);
+    metrics::grid_stats(graph, &eff, assignment, grids)
+}
+
 /// Splits the graph into grids.
 pub fn solve(graph: &Graph, params: &Params, warm: Option<&WarmStart>) -> Solution {
     run::run(graph, params, warm)
