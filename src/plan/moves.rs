@@ -271,7 +271,13 @@ pub async fn move_buildings(
         )));
     }
     let before = solver::grid_stats(graph, &assignment, standard.len());
-    let stored = |code: &str| metrics.grids.iter().find(|g| g.code == code).map(|g| g.households);
+    let stored = |code: &str| {
+        metrics
+            .grids
+            .iter()
+            .find(|g| g.code == code)
+            .map(|g| g.households)
+    };
     for &n in &moved_nodes {
         assignment[n as usize] = to_label;
     }
