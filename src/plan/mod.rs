@@ -2,7 +2,7 @@
 //! store, running [`partition`](crate::partition), writing the draft), compare a draft
 //! with the published plan, and publish it. Calls the store and partition only.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -10,11 +10,14 @@ use crate::live::build_blocking;
 use crate::model::{GridKind, PlanStatus, RegionLevel};
 use crate::partition::solver::{self, Issue, Mode, Params, WarmStart};
 use crate::partition::tessellate::{self, BarrierLine, Site};
-use crate::partition::units::{split_by_unit, UnitGroup};
+mod split;
+
+pub use split::UnitSplit;
 pub mod moves;
 
 pub use moves::{move_buildings, MoveRequest};
 
+use crate::store::NewUnitAssignment;
 use crate::store::{
     Building, Grid, NewGrid, NewPlan, Plan, PublishRefusal, Region, Store, StoreError,
 };
@@ -143,20 +146,6 @@ pub struct KeptGrid {
     pub buildings: u32,
 }
 
-/// How a building above the ceiling could be split by unit (from its household register).
-/// Not applied: a plan assigns each building to one grid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnitSplit {
-    pub building_id: i64,
-    /// The grid the whole building is assigned to.
-    pub grid_code: String,
-    pub households: u64,
-    /// Consecutive units and their households; every group within the bounds when
-    /// `within_bounds`.
-    pub groups: Vec<UnitGroup>,
-    pub within_bounds: bool,
-}
-
 /// Figures of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanMetrics {
@@ -177,8 +166,9 @@ pub struct PlanMetrics {
     pub max_households: u64,
     /// What could not be satisfied (see the solver's issues), in words.
     pub violations: Vec<String>,
-    /// Buildings above the ceiling whose household register gives unit numbers: how they
-    /// could be split by unit.
+    /// Buildings above the ceiling split by unit (their household register numbers every
+    /// household's unit): the groups and the grid holding each. Every group within the
+    /// bounds is not a violation; the further groups' grids overlap the building's grid.
     #[serde(default)]
     pub unit_splits: Vec<UnitSplit>,
     /// Against the published plan the draft was computed from.
@@ -266,6 +256,19 @@ pub async fn propose(
     let (kept_grids, current_grids): (Vec<Grid>, Vec<Grid>) = all_grids
         .into_iter()
         .partition(|g| g.kind != GridKind::Standard);
+    // Grids of the published plan holding only further unit groups of a split building
+    // (no building of their own) are left out of the warm start: the split is redone.
+    let published_units = match &published {
+        Some(p) => store.plan_unit_assignment(p.id).await?,
+        None => vec![],
+    };
+    let territorial: HashSet<i64> = all_buildings.iter().filter_map(|b| b.grid_id).collect();
+    let (split_grids, current_grids): (Vec<Grid>, Vec<Grid>) =
+        current_grids.into_iter().partition(|g| {
+            !territorial.contains(&g.id) && published_units.iter().any(|a| a.grid_id == g.id)
+        });
+    let split_grid_names: BTreeMap<String, String> =
+        split_grids.into_iter().map(|g| (g.code, g.name)).collect();
     let kept_index: HashMap<i64, usize> = kept_grids
         .iter()
         .enumerate()
@@ -392,59 +395,188 @@ pub async fn propose(
         buildings_moved: 0,
         runtime_ms: 0,
     };
+    // Buildings above the ceiling are split by unit where their household register allows:
+    // the solver's grid keeps the building's cell and its first unit group, each further
+    // group gets a grid of its own over the same cell (see `split`).
+    let base = code_base(&community);
+    let mut taken: HashSet<String> = names
+        .iter()
+        .map(|n| n.0.clone())
+        .chain(kept_codes.iter().cloned())
+        .collect();
+    let mut before_units: HashMap<i64, BTreeMap<i32, String>> = HashMap::new();
+    for a in &published_units {
+        before_units
+            .entry(a.building_id)
+            .or_default()
+            .insert(a.unit, a.grid_code.clone());
+    }
+    let mut registers: HashMap<i64, split::Register> = HashMap::new();
+    let mut splits: BTreeMap<u32, UnitSplit> = BTreeMap::new();
+    // (label, code and name of each further group's grid), in label order.
+    let mut extras: Vec<(u32, Vec<(String, String)>)> = Vec::new();
     for issue in &solution.issues {
-        let mut text = describe(issue, &buildings);
-        if let Issue::OversizedBuilding {
-            node, households, ..
-        } = issue
-        {
+        if let Issue::OversizedBuilding { node, .. } = issue {
             let b = &buildings[*node as usize];
-            let code = &names[solution.assignment[*node as usize] as usize].0;
-            let split = unit_split(store, b, code, u64::from(*households), request).await?;
-            text = match &split {
-                Some(s) => format!(
-                    "{text}; by its household register its units could form {} grids ({}){} — not applied, as a plan assigns each building to one grid",
-                    s.groups.len(),
-                    s.groups
-                        .iter()
-                        .map(|g| format!("{}: {} households", unit_list(&g.units), g.households))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    if s.within_bounds { "" } else { ", not all within the bounds" }
-                ),
-                None => format!("{text}; its household register gives no unit numbers to split it by"),
-            };
-            metrics.unit_splits.extend(split);
+            let label = solution.assignment[*node as usize];
+            let register = split::register(store, b).await?;
+            if let Some(mut s) = split::unit_split(b, &register, &names[label as usize].0, request)
+            {
+                let further = split::name_groups(
+                    &s,
+                    &published_units,
+                    &split_grid_names,
+                    &base,
+                    &community.name,
+                    &mut taken,
+                );
+                s.grids = std::iter::once(s.grid_code.clone())
+                    .chain(further.iter().map(|f| f.0.clone()))
+                    .collect();
+                extras.push((label, further));
+                splits.insert(label, s);
+            }
+            registers.insert(b.id, register);
         }
-        metrics.violations.push(text);
+    }
+    extras.sort_by_key(|e| e.0);
+    for b in &buildings {
+        if before_units.contains_key(&b.id) && !registers.contains_key(&b.id) {
+            registers.insert(b.id, split::register(store, b).await?);
+        }
+    }
+    let bounds = u64::from(request.min)..=u64::from(request.max);
+    for issue in &solution.issues {
+        match issue {
+            // A split building's grid is described with the building.
+            Issue::OutOfBounds { grid, .. } if splits.contains_key(grid) => {}
+            Issue::OversizedBuilding {
+                node, households, ..
+            } => {
+                let label = solution.assignment[*node as usize];
+                match splits.get(&label) {
+                    // Applied and every group within the bounds: listed in unit_splits.
+                    Some(s) if s.within_bounds => {}
+                    Some(s) => metrics.violations.push(format!(
+                        "building {} has {households} households, above the ceiling: split by unit into {} grids ({}), {} of them outside the bounds",
+                        s.building_id,
+                        s.groups.len(),
+                        s.groups
+                            .iter()
+                            .zip(&s.grids)
+                            .map(|(g, code)| format!("{} in {code}: {} households", split::unit_list(&g.units), g.households))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        s.groups.iter().filter(|g| !bounds.contains(&g.households)).count()
+                    )),
+                    None => metrics.violations.push(format!(
+                        "{}; its household register does not give every household a unit to split it by",
+                        describe(issue, &buildings)
+                    )),
+                }
+            }
+            _ => metrics.violations.push(describe(issue, &buildings)),
+        }
     }
     for (label, g) in solution.grids.iter().enumerate() {
+        // A split building's grid holds only the first unit group of its households.
+        let households = match splits.get(&(label as u32)) {
+            Some(s) => g.households.saturating_sub(s.households) + s.groups[0].households,
+            None => g.households,
+        };
         metrics.grids.push(GridMetrics {
             code: names[label].0.clone(),
             name: names[label].1.clone(),
-            households: g.households,
+            households,
             buildings: g.nodes,
             area_m2: g.area_m2,
             perimeter_m: g.perimeter_m,
             polsby_popper: g.polsby_popper,
-            within_bounds: (u64::from(request.min)..=u64::from(request.max))
-                .contains(&g.households),
+            within_bounds: bounds.contains(&households),
         });
     }
+    for (label, further) in &extras {
+        let g = &solution.grids[*label as usize];
+        let s = &splits[label];
+        for ((code, name), group) in further.iter().zip(s.groups.iter().skip(1)) {
+            metrics.grids.push(GridMetrics {
+                code: code.clone(),
+                name: name.clone(),
+                households: group.households,
+                buildings: 1,
+                area_m2: g.area_m2,
+                perimeter_m: g.perimeter_m,
+                polsby_popper: g.polsby_popper,
+                within_bounds: bounds.contains(&group.households),
+            });
+        }
+    }
+    let extra_count: usize = extras.iter().map(|e| e.1.len()).sum();
+    metrics.grid_count += extra_count;
+    metrics.unit_splits = splits.values().cloned().collect();
     summarise(&mut metrics);
-    // Moved: a building whose grid code changes (kept grids' buildings never move).
+    // Moved: households whose grid code changes, unit by unit for buildings split before
+    // or now (kept grids' buildings never move).
     let current_code: HashMap<i64, &str> = current_grids
         .iter()
         .map(|g| (g.id, g.code.as_str()))
         .collect();
+    let mut after_units: HashMap<i64, BTreeMap<i32, String>> = HashMap::new();
+    for s in splits.values() {
+        let units = after_units.entry(s.building_id).or_default();
+        for (group, code) in s.groups.iter().zip(&s.grids) {
+            for u in &group.units {
+                units.insert(*u, code.clone());
+            }
+        }
+    }
     for (b, &label) in buildings.iter().zip(&solution.assignment) {
         let before = b.grid_id.and_then(|g| current_code.get(&g).copied());
-        if before.is_some() && before != Some(names[label as usize].0.as_str()) {
-            metrics.households_moved += b.households.max(0) as u64;
+        let after = names[label as usize].0.as_str();
+        let moved = split::households_moved(
+            b.households.max(0) as u64,
+            registers.get(&b.id),
+            before,
+            after,
+            before_units.get(&b.id),
+            after_units.get(&b.id),
+        );
+        if moved > 0 || before.is_some_and(|c| c != after) {
+            metrics.households_moved += moved;
             metrics.buildings_moved += 1;
         }
     }
     metrics.runtime_ms = started.elapsed().as_millis();
+    let extra_grids: Vec<NewGrid> = extras
+        .iter()
+        .flat_map(|(label, further)| {
+            further.iter().map(|(code, name)| NewGrid {
+                code: code.clone(),
+                name: name.clone(),
+                kind: GridKind::Standard,
+                boundary: boundaries[*label as usize].clone(),
+            })
+        })
+        .collect();
+    // Each unit of a split building and the index of its grid in NewPlan::grids.
+    let mut unit_assignment = Vec::new();
+    let mut next_extra = balanced + kept_grids.len();
+    for (label, _) in &extras {
+        let s = &splits[label];
+        for (i, group) in s.groups.iter().enumerate() {
+            let grid = if i == 0 {
+                *label as usize
+            } else {
+                next_extra += 1;
+                next_extra - 1
+            };
+            unit_assignment.extend(group.units.iter().map(|&unit| NewUnitAssignment {
+                building_id: s.building_id,
+                unit,
+                grid,
+            }));
+        }
+    }
     let new_plan = NewPlan {
         community_id,
         base_plan_id: published.as_ref().map(|p| p.id),
@@ -466,6 +598,7 @@ pub async fn propose(
                 kind: g.kind,
                 boundary: g.boundary.clone(),
             }))
+            .chain(extra_grids)
             .collect(),
         assignment: buildings
             .iter()
@@ -477,7 +610,9 @@ pub async fn propose(
             }))
             .collect(),
     };
-    let plan_id = store.create_plan(&new_plan).await?;
+    let plan_id = store
+        .create_plan_with_units(&new_plan, &unit_assignment)
+        .await?;
     Ok(Draft { plan_id, metrics })
 }
 
@@ -542,64 +677,6 @@ pub(crate) fn tessellation_reason(
             building_ids.get(index).copied().unwrap_or(-1)
         ),
         other => other.to_string(),
-    }
-}
-
-/// The unit split of a building above the ceiling, from its household register; `None`
-/// when fewer than two of its units are known.
-async fn unit_split(
-    store: &Store,
-    b: &Building,
-    grid_code: &str,
-    households: u64,
-    request: &PlanRequest,
-) -> Result<Option<UnitSplit>, PlanError> {
-    let mut per_unit: BTreeMap<i32, u64> = BTreeMap::new();
-    let register = store.households(b.id).await?;
-    if register.is_empty() || register.iter().any(|h| h.unit.is_none()) {
-        return Ok(None);
-    }
-    for h in &register {
-        *per_unit.entry(h.unit.unwrap_or_default()).or_default() += 1;
-    }
-    let units: Vec<(i32, u64)> = per_unit.into_iter().collect();
-    let target = match request.mode {
-        ModeName::Target => request.target,
-        _ => (request.min + request.max) / 2,
-    };
-    let Some(groups) = split_by_unit(
-        &units,
-        u64::from(request.min),
-        u64::from(request.max),
-        u64::from(target),
-    ) else {
-        return Ok(None);
-    };
-    let within = u64::from(request.min)..=u64::from(request.max);
-    Ok(Some(UnitSplit {
-        building_id: b.id,
-        grid_code: grid_code.to_string(),
-        households,
-        within_bounds: groups.iter().all(|g| within.contains(&g.households)),
-        groups,
-    }))
-}
-
-/// Unit numbers as ranges: `units 1–3`, `unit 5`.
-fn unit_list(units: &[i32]) -> String {
-    match units {
-        [one] => format!("unit {one}"),
-        [first, .., last] if (*last - *first) as usize + 1 == units.len() => {
-            format!("units {first}–{last}")
-        }
-        _ => format!(
-            "units {}",
-            units
-                .iter()
-                .map(|u| u.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 
