@@ -46,7 +46,10 @@ fn geojson_sample(layer: Layer) -> String {
         Layer::Districts => (r#"{"id":"d1","name":"海淀区","code":"110108"}"#, square),
         Layer::Streets => (r#"{"id":"s1","name":"清华园街道","parent":"d1"}"#, square),
         Layer::Communities => (r#"{"id":"c1","name":"华清社区","parent":"s1"}"#, square),
-        Layer::Grids => (r#"{"id":"g1","community":"c1","code":"001","kind":"standard"}"#, square),
+        Layer::Grids => (
+            r#"{"id":"g1","community":"c1","code":"001","kind":"standard"}"#,
+            square,
+        ),
         Layer::Buildings => (
             r#"{"id":"b1","floors":6,"building":"apartments","road":"成府路","house_number":"12","households":40}"#,
             square,
@@ -85,7 +88,8 @@ const HOUSEHOLDS: &str = "\u{feff}building,room,status,residents,unit,floor,floa
     w101,102,出租,2,1,1,1\n\
     w101,201,vacant,0,,2,\n";
 
-const PEOPLE: &str = "building_id,room,name,id_number,residence_type,phone,sex,birth_year,relation,care_tags\n\
+const PEOPLE: &str =
+    "building_id,room,name,id_number,residence_type,phone,sex,birth_year,relation,care_tags\n\
     7,101,王示例1,990000199001011234,registered,19900001234,M,1990,户主,独居老人;低保\n\
     7,102,李示例2,990000198502022345,流动,,女,1985,,\n";
 
@@ -182,7 +186,10 @@ fn read_geojson_in(bytes: &[u8], layer: Layer, skip_invalid: bool, crs: Option<&
 }
 
 fn index() -> BuildingIndex {
-    HashMap::from([("w101".to_string(), vec![7]), ("w5".to_string(), vec![8, 9])])
+    HashMap::from([
+        ("w101".to_string(), vec![7]),
+        ("w5".to_string(), vec![8, 9]),
+    ])
 }
 
 fn read_csv_bytes(bytes: &[u8]) {
@@ -193,17 +200,18 @@ fn read_csv_bytes(bytes: &[u8]) {
 }
 
 fn geocoder() -> Geocoder {
-    let entry = |id, road: &str, no: &str, compound: Option<&str>, building: Option<&str>| AddressEntry {
-        building_id: id,
-        address: Address {
-            road: Some(road.into()),
-            house_number: Some(no.into()),
-            compound: compound.map(str::to_string),
-            building_no: building.map(str::to_string),
-        },
-        name: None,
-        community: Some("锦官社区".into()),
-    };
+    let entry =
+        |id, road: &str, no: &str, compound: Option<&str>, building: Option<&str>| AddressEntry {
+            building_id: id,
+            address: Address {
+                road: Some(road.into()),
+                house_number: Some(no.into()),
+                compound: compound.map(str::to_string),
+                building_no: building.map(str::to_string),
+            },
+            name: None,
+            community: Some("锦官社区".into()),
+        };
     Geocoder::new(vec![
         entry(1, "锦官路", "68", Some("机械厂宿舍"), Some("3")),
         entry(2, "锦江路", "88", Some("锦绣花园"), None),
@@ -223,11 +231,64 @@ fn search_everything(q: &str) {
 fn address_text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         prop::sample::select(vec![
-            "锦官路", "号", "号楼", "栋", "幢", "座", "单元", "室", "楼", "层", "小区", "社区", "街道",
-            "区", "市", "省", "路", "街", "巷", "段", "三", "十", "二十三", "两", "零", "〇", "百",
-            "千", "万", "-", "—", "－", "#", "/", "（", "）", "(", ")", " ", "　", "ｂ", "Ａ", "１",
-            "68", "0", "00000000000000000000000", "4294967296", "18446744073709551616", "e", "St",
-            "tie", "ß", "İ", "\u{0301}", "\u{200d}", "\u{feff}", "\0", "🙂",
+            "锦官路",
+            "号",
+            "号楼",
+            "栋",
+            "幢",
+            "座",
+            "单元",
+            "室",
+            "楼",
+            "层",
+            "小区",
+            "社区",
+            "街道",
+            "区",
+            "市",
+            "省",
+            "路",
+            "街",
+            "巷",
+            "段",
+            "三",
+            "十",
+            "二十三",
+            "两",
+            "零",
+            "〇",
+            "百",
+            "千",
+            "万",
+            "-",
+            "—",
+            "－",
+            "#",
+            "/",
+            "（",
+            "）",
+            "(",
+            ")",
+            " ",
+            "　",
+            "ｂ",
+            "Ａ",
+            "１",
+            "68",
+            "0",
+            "00000000000000000000000",
+            "4294967296",
+            "18446744073709551616",
+            "e",
+            "St",
+            "tie",
+            "ß",
+            "İ",
+            "\u{0301}",
+            "\u{200d}",
+            "\u{feff}",
+            "\0",
+            "🙂",
         ])
         .prop_map(str::to_string),
         "\\PC{0,4}",
@@ -247,6 +308,16 @@ proptest! {
             _ => CommunitySource::AdminLevel(8),
         };
         read_osm_bytes(&mutate(OSM.as_bytes(), &mutations), communities);
+    }
+
+    #[test]
+    fn osm_hostile_structures_never_panic(xml in osm_structure(), which in 0u8..3) {
+        let communities = match which {
+            0 => CommunitySource::Residential,
+            1 => CommunitySource::CityBlock,
+            _ => CommunitySource::AdminLevel(8),
+        };
+        read_osm_bytes(xml.as_bytes(), communities);
     }
 
     #[test]
@@ -301,6 +372,87 @@ proptest! {
     fn address_parser_on_arbitrary_unicode_never_panics(q in "\\PC{0,40}") {
         search_everything(&q);
     }
+}
+
+/// A structurally plausible OSM file with hostile details: coordinates out of range or
+/// not numbers, ways with missing, repeated or too few nodes, relations referring to
+/// missing ways, to relations and to themselves, and tags of every kind the reader knows.
+fn osm_structure() -> impl Strategy<Value = String> {
+    let hostile = prop_oneof![
+        Just("NaN".to_string()),
+        Just("1e400".to_string()),
+        Just("-91".to_string()),
+        Just("".to_string()),
+        Just("0x10".to_string()),
+    ];
+    // Mostly near one point (so that ways make polygons), sometimes hostile.
+    let lat = prop_oneof![12 => (39.99..40.0f64).prop_map(|v| format!("{v}")), 1 => hostile.clone()];
+    let lon = prop_oneof![12 => (116.32..116.33f64).prop_map(|v| format!("{v}")), 1 => hostile];
+    let node = (lat, lon);
+    let tag = prop::sample::select(vec![
+        ("building", "yes"), ("building", "apartments"), ("building", "house"), ("building", "no"),
+        ("building:levels", "-3"), ("building:levels", "1e9"), ("height", "abc"), ("height", "99999999999"),
+        ("landuse", "residential"), ("place", "city_block"), ("boundary", "administrative"), ("admin_level", "8"),
+        ("highway", "primary"), ("railway", "rail"), ("waterway", "river"), ("man_made", "surveillance"),
+        ("camera:direction", "NNW"), ("direction", "720"), ("addr:street", "成府路"), ("addr:housenumber", "12-14号"),
+        ("type", "multipolygon"), ("type", "boundary"), ("name", "\u{0}"),
+    ]);
+    let tags = prop::collection::vec(tag, 0..5);
+    let way = (
+        prop::collection::vec(prop_oneof![4 => 1i64..22, 1 => 1001i64..1005], 0..8),
+        any::<bool>(),
+        tags.clone(),
+    );
+    let member = (
+        prop::sample::select(vec!["way", "node", "relation", "bogus"]),
+        prop_oneof![100i64..112, 200i64..204, 1i64..5, Just(1000i64), 1001i64..1005],
+        prop::sample::select(vec!["outer", "inner", "", "label"]),
+    );
+    let relation = (prop::collection::vec(member, 0..6), tags);
+    (
+        prop::collection::vec(node, 0..21),
+        prop::collection::vec(way, 0..8),
+        prop::collection::vec(relation, 0..4),
+    )
+        .prop_map(|(nodes, ways, relations)| {
+            let t = |tags: &[(&str, &str)]| {
+                tags.iter()
+                    .map(|(k, v)| format!(r#"<tag k="{k}" v="{v}"/>"#))
+                    .collect::<String>()
+            };
+            // A well-formed building that relations and ways may share nodes with.
+            let mut x = String::from(
+                "<?xml version=\"1.0\"?>\n<osm version=\"0.6\">\n\
+                 <node id=\"1001\" lat=\"39.991\" lon=\"116.321\"/><node id=\"1002\" lat=\"39.991\" lon=\"116.322\"/>\
+                 <node id=\"1003\" lat=\"39.992\" lon=\"116.322\"/><node id=\"1004\" lat=\"39.992\" lon=\"116.321\"/>\
+                 <way id=\"1000\"><nd ref=\"1001\"/><nd ref=\"1002\"/><nd ref=\"1003\"/><nd ref=\"1004\"/><nd ref=\"1001\"/>\
+                 <tag k=\"building\" v=\"yes\"/></way>\n",
+            );
+            for (i, (lat, lon)) in nodes.into_iter().enumerate() {
+                let id = i + 1;
+                x.push_str(&format!(r#"<node id="{id}" lat="{lat}" lon="{lon}"/>"#));
+            }
+            for (i, (mut refs, closed, tags)) in ways.into_iter().enumerate() {
+                let id = 100 + i;
+                if closed {
+                    if let Some(&first) = refs.first() {
+                        refs.push(first);
+                    }
+                }
+                let nds: String = refs.iter().map(|r| format!(r#"<nd ref="{r}"/>"#)).collect();
+                x.push_str(&format!(r#"<way id="{id}">{nds}{}</way>"#, t(&tags)));
+            }
+            for (i, (members, tags)) in relations.into_iter().enumerate() {
+                let id = 200 + i;
+                let ms: String = members
+                    .iter()
+                    .map(|(k, r, role)| format!(r#"<member type="{k}" ref="{r}" role="{role}"/>"#))
+                    .collect();
+                x.push_str(&format!(r#"<relation id="{id}">{ms}{}</relation>"#, t(&tags)));
+            }
+            x.push_str("</osm>\n");
+            x
+        })
 }
 
 proptest! {
@@ -374,7 +526,33 @@ fn the_unmutated_samples_are_read() {
         let ds = read_people(p, &index()).expect("the people sample");
         assert_eq!(ds.people.len(), 2);
     });
-    assert_eq!(geocoder().search("锦官路68号机械厂宿舍3栋2单元501", 1)[0].building_id, 1);
+    assert_eq!(
+        geocoder().search("锦官路68号机械厂宿舍3栋2单元501", 1)[0].building_id,
+        1
+    );
 }
 
-// ---- Regression tests: inputs that crashed a reader before it was fixed.
+// ---- Regression tests: an input that crashes a reader is fixed and kept here as a named
+// test. None has been found so far (runs of 5,000–20,000 cases per target with
+// PROPTEST_CASES, 2026-11-21); every reader answered Ok or a clean error.
+
+/// The hostile OSM generator reaches the assembly of buildings, not only the XML parser:
+/// a fair share of its files read without error and yield buildings.
+#[test]
+fn the_hostile_osm_generator_reaches_building_assembly() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut read, mut with_buildings) = (0, 0);
+    for _ in 0..300 {
+        let xml = osm_structure().new_tree(&mut runner).unwrap().current();
+        with_file("s.osm", xml.as_bytes(), |p| {
+            if let Ok(r) = read_osm(p, &OsmOptions::default()) {
+                read += 1;
+                if !r.dataset.buildings.is_empty() {
+                    with_buildings += 1;
+                }
+            }
+        });
+    }
+    assert!(read >= 30 && with_buildings >= 5, "read {read}, with buildings {with_buildings}");
+}
