@@ -242,10 +242,22 @@ async fn roles_and_scopes_decide_every_endpoint() {
             ("/api/audit".into(), [200, 403, 403, 403, 403]),
             ("/api/me".into(), [200, 200, 200, 200, 200]),
             // OGC API – Features and vector tiles follow the same scope.
-            (format!("/ogc/collections/grids/items/{}", f.g2), [200, 200, 200, 404, 200]),
-            (format!("/ogc/collections/grids/items/{}", f.g3), [200, 404, 404, 404, 404]),
-            (format!("/ogc/collections/buildings/items/{}", f.b3.id), [200, 404, 404, 404, 404]),
-            (format!("/ogc/collections/communities/items/{}", f.c2), [200, 404, 404, 404, 404]),
+            (
+                format!("/ogc/collections/grids/items/{}", f.g2),
+                [200, 200, 200, 404, 200],
+            ),
+            (
+                format!("/ogc/collections/grids/items/{}", f.g3),
+                [200, 404, 404, 404, 404],
+            ),
+            (
+                format!("/ogc/collections/buildings/items/{}", f.b3.id),
+                [200, 404, 404, 404, 404],
+            ),
+            (
+                format!("/ogc/collections/communities/items/{}", f.c2),
+                [200, 404, 404, 404, 404],
+            ),
             ("/ogc/collections".into(), [200, 200, 200, 200, 200]),
             ("/tiles/grids.json".into(), [200, 200, 200, 200, 200]),
         ];
@@ -372,11 +384,25 @@ async fn roles_and_scopes_decide_every_endpoint() {
         assert_eq!(items["numberMatched"], 1, "{n}");
         let (_, items) = get(addr, &u.viewer, "/ogc/collections/grids/items?limit=1000").await;
         assert_eq!(ids(&items), c1_grids, "{n}: viewer's OGC grids");
-        let (_, items) = get(addr, &u.viewer, "/ogc/collections/buildings/items?limit=10000").await;
+        let (_, items) = get(
+            addr,
+            &u.viewer,
+            "/ogc/collections/buildings/items?limit=10000",
+        )
+        .await;
         assert_eq!(ids(&items).len(), in_c1, "{n}: viewer's OGC buildings");
-        let (_, items) = get(addr, &u.viewer, "/ogc/collections/cameras/items?limit=10000").await;
-        let (_, all_cameras) = get(addr, &u.admin, "/ogc/collections/cameras/items?limit=10000").await;
-        assert!(ids(&items).len() < ids(&all_cameras).len(), "{n}: cameras are scoped");
+        let (_, items) = get(
+            addr,
+            &u.viewer,
+            "/ogc/collections/cameras/items?limit=10000",
+        )
+        .await;
+        let (_, all_cameras) =
+            get(addr, &u.admin, "/ogc/collections/cameras/items?limit=10000").await;
+        assert!(
+            ids(&items).len() < ids(&all_cameras).len(),
+            "{n}: cameras are scoped"
+        );
         // OGC Part 4 grid edits need the edit permission within the scope, and are audited.
         let patch = |token: String, grid: i64| async move {
             let r = common::client_with(&token)
@@ -388,13 +414,36 @@ async fn roles_and_scopes_decide_every_endpoint() {
                 .unwrap();
             r.status().as_u16()
         };
-        assert_eq!(patch(u.viewer.clone(), f.g1).await, 403, "{n}: viewer edits");
-        assert_eq!(patch(u.command.clone(), f.g1).await, 403, "{n}: command staff edits");
-        assert_eq!(patch(u.planner.clone(), f.g3).await, 404, "{n}: planner edits outside");
-        assert_eq!(patch(u.planner.clone(), f.g1).await, 200, "{n}: planner edits inside");
+        assert_eq!(
+            patch(u.viewer.clone(), f.g1).await,
+            403,
+            "{n}: viewer edits"
+        );
+        assert_eq!(
+            patch(u.command.clone(), f.g1).await,
+            403,
+            "{n}: command staff edits"
+        );
+        assert_eq!(
+            patch(u.planner.clone(), f.g3).await,
+            404,
+            "{n}: planner edits outside"
+        );
+        assert_eq!(
+            patch(u.planner.clone(), f.g1).await,
+            200,
+            "{n}: planner edits inside"
+        );
         let (entries, _) = db.store.audit_entries(10, 0).await.unwrap();
-        let edit = entries.iter().find(|e| e.action == "grid.update").expect("grid edit audited");
-        assert_eq!((edit.actor.as_str(), edit.target.clone()), (u.planner_name.as_str(), format!("grid/{}", f.g1)), "{n}");
+        let edit = entries
+            .iter()
+            .find(|e| e.action == "grid.update")
+            .expect("grid edit audited");
+        assert_eq!(
+            (edit.actor.as_str(), edit.target.clone()),
+            (u.planner_name.as_str(), format!("grid/{}", f.g1)),
+            "{n}"
+        );
 
         // Plans: running and publishing need the planner permissions within the scope.
         let body = json!({"warm_start": false, "seed": 2});

@@ -386,16 +386,34 @@ fn osm_structure() -> impl Strategy<Value = String> {
         Just("0x10".to_string()),
     ];
     // Mostly near one point (so that ways make polygons), sometimes hostile.
-    let lat = prop_oneof![12 => (39.99..40.0f64).prop_map(|v| format!("{v}")), 1 => hostile.clone()];
+    let lat =
+        prop_oneof![12 => (39.99..40.0f64).prop_map(|v| format!("{v}")), 1 => hostile.clone()];
     let lon = prop_oneof![12 => (116.32..116.33f64).prop_map(|v| format!("{v}")), 1 => hostile];
     let node = (lat, lon);
     let tag = prop::sample::select(vec![
-        ("building", "yes"), ("building", "apartments"), ("building", "house"), ("building", "no"),
-        ("building:levels", "-3"), ("building:levels", "1e9"), ("height", "abc"), ("height", "99999999999"),
-        ("landuse", "residential"), ("place", "city_block"), ("boundary", "administrative"), ("admin_level", "8"),
-        ("highway", "primary"), ("railway", "rail"), ("waterway", "river"), ("man_made", "surveillance"),
-        ("camera:direction", "NNW"), ("direction", "720"), ("addr:street", "成府路"), ("addr:housenumber", "12-14号"),
-        ("type", "multipolygon"), ("type", "boundary"), ("name", "\u{0}"),
+        ("building", "yes"),
+        ("building", "apartments"),
+        ("building", "house"),
+        ("building", "no"),
+        ("building:levels", "-3"),
+        ("building:levels", "1e9"),
+        ("height", "abc"),
+        ("height", "99999999999"),
+        ("landuse", "residential"),
+        ("place", "city_block"),
+        ("boundary", "administrative"),
+        ("admin_level", "8"),
+        ("highway", "primary"),
+        ("railway", "rail"),
+        ("waterway", "river"),
+        ("man_made", "surveillance"),
+        ("camera:direction", "NNW"),
+        ("direction", "720"),
+        ("addr:street", "成府路"),
+        ("addr:housenumber", "12-14号"),
+        ("type", "multipolygon"),
+        ("type", "boundary"),
+        ("name", "\u{0}"),
     ]);
     let tags = prop::collection::vec(tag, 0..5);
     let way = (
@@ -405,7 +423,13 @@ fn osm_structure() -> impl Strategy<Value = String> {
     );
     let member = (
         prop::sample::select(vec!["way", "node", "relation", "bogus"]),
-        prop_oneof![100i64..112, 200i64..204, 1i64..5, Just(1000i64), 1001i64..1005],
+        prop_oneof![
+            100i64..112,
+            200i64..204,
+            1i64..5,
+            Just(1000i64),
+            1001i64..1005
+        ],
         prop::sample::select(vec!["outer", "inner", "", "label"]),
     );
     let relation = (prop::collection::vec(member, 0..6), tags);
@@ -554,5 +578,8 @@ fn the_hostile_osm_generator_reaches_building_assembly() {
             }
         });
     }
-    assert!(read >= 30 && with_buildings >= 5, "read {read}, with buildings {with_buildings}");
+    assert!(
+        read >= 30 && with_buildings >= 5,
+        "read {read}, with buildings {with_buildings}"
+    );
 }

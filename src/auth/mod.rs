@@ -761,7 +761,9 @@ pub async fn create_demo_users(
         .ok_or_else(|| {
             AuthError::BadRequest(format!("community {} has no grid", community.name))
         })?;
-    let plan: [(&str, Role, Vec<i64>, Vec<i64>, String); 5] = [
+    /// Username, role, regions, grids and the scope in words.
+    type Spec = (&'static str, Role, Vec<i64>, Vec<i64>, String);
+    let plan: [Spec; 5] = [
         (
             "demo-admin",
             Role::Administrator,

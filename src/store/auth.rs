@@ -187,7 +187,11 @@ impl Store {
                     .await?;
                 if found.is_none() {
                     return Err(StoreError::UnknownReference {
-                        what: if source == "regions" { "region" } else { "grid" },
+                        what: if source == "regions" {
+                            "region"
+                        } else {
+                            "grid"
+                        },
                         reference: scope_id.to_string(),
                     });
                 }
