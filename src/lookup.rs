@@ -14,7 +14,7 @@ use crate::geocode::{AddressEntry, Geocoder};
 use crate::index::{GridIndex, Responsible};
 use crate::live::{build_blocking, Live, Snapshot};
 use crate::model::Address;
-use crate::store::{AddressRow, Store, StoreError, ADDRESSES_REVISION};
+use crate::store::{AddressRow, Store, StoreError, UnitAssignment, ADDRESSES_REVISION};
 
 /// Most points one batch request may carry.
 pub const MAX_BATCH: usize = 10_000;
@@ -265,6 +265,8 @@ pub struct AddressBook {
     geocoder: Geocoder,
     /// The building's own address row (the first row of each building).
     buildings: HashMap<i64, AddressRow>,
+    /// Grid (id, code) of each unit of a building split between grids, by (building, unit).
+    units: HashMap<(i64, i64), (i64, String)>,
 }
 
 /// The address book a server answers from, following the store.
@@ -276,7 +278,11 @@ impl Snapshot for AddressBook {
 
     async fn load(store: &Store, revision: i64) -> Result<Self, StoreError> {
         let rows = store.address_rows().await?;
-        build_blocking("address book", move || AddressBook::build(revision, rows)).await
+        let units = store.current_unit_assignment().await?;
+        build_blocking("address book", move || {
+            AddressBook::build(revision, rows).with_units(units)
+        })
+        .await
     }
 
     fn revision(&self) -> i64 {
@@ -295,6 +301,8 @@ pub struct GeocodeHit {
     pub address: String,
     pub name: Option<String>,
     pub community: Option<String>,
+    /// The building's grid; for a building split between grids by unit, when the query
+    /// names a unit, the grid holding that unit.
     pub grid_id: Option<i64>,
     pub grid_code: Option<String>,
     /// Unit and room named by the query (a household of the building).
@@ -329,7 +337,19 @@ impl AddressBook {
             revision,
             geocoder: Geocoder::new(entries),
             buildings,
+            units: HashMap::new(),
         }
+    }
+
+    /// Adds the units of buildings split between grids (as
+    /// [`Store::current_unit_assignment`] lists them): a query naming such a unit answers
+    /// the unit's grid.
+    pub fn with_units(mut self, units: Vec<UnitAssignment>) -> AddressBook {
+        self.units = units
+            .into_iter()
+            .map(|u| ((u.building_id, i64::from(u.unit)), (u.grid_id, u.grid_code)))
+            .collect();
+        self
     }
 
     /// Ranked buildings for an address query, at most `limit` (capped at
@@ -340,6 +360,13 @@ impl AddressBook {
             .into_iter()
             .filter_map(|m| {
                 let b = self.buildings.get(&m.building_id)?;
+                let (grid_id, grid_code) = match m
+                    .unit
+                    .and_then(|u| self.units.get(&(m.building_id, i64::from(u))))
+                {
+                    Some((id, code)) => (Some(*id), Some(code.clone())),
+                    None => (b.grid_id, b.grid_code.clone()),
+                };
                 Some(GeocodeHit {
                     building_id: m.building_id,
                     score: m.score,
@@ -347,8 +374,8 @@ impl AddressBook {
                     address: written_address(b),
                     name: b.name.clone(),
                     community: b.community.clone(),
-                    grid_id: b.grid_id,
-                    grid_code: b.grid_code.clone(),
+                    grid_id,
+                    grid_code,
                     unit: m.unit,
                     room: m.room,
                     lon: b.lon,

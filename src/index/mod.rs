@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::live::{build_blocking, Live, Snapshot};
 use crate::model::{GridKind, RegionLevel};
-use crate::store::{Grid, Region, Store, StoreError, Worker, GRIDS_REVISION};
+use crate::store::{Grid, Region, Store, StoreError, UnitAssignment, Worker, GRIDS_REVISION};
 
 /// The grid index a server answers from, following the store.
 pub type LiveIndex = Live<GridIndex>;
@@ -33,8 +33,9 @@ impl Snapshot for GridIndex {
         let grids = store.grids(None).await?;
         let regions = store.regions(None, None).await?;
         let workers = store.workers_by_grid().await?;
+        let units = store.current_unit_assignment().await?;
         build_blocking("lookup index", move || {
-            GridIndex::build(revision, grids, regions, workers)
+            GridIndex::build(revision, grids, regions, workers).with_units(units)
         })
         .await
     }
@@ -64,6 +65,14 @@ pub struct RegionRef {
     parent_id: Option<i64>,
 }
 
+/// A unit (单元) of a building split between grids, and the grid holding it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitGrid {
+    pub unit: i32,
+    pub grid_id: i64,
+    pub code: String,
+}
+
 /// The answer for one point inside a grid: the grid, its community, street and district,
 /// and the workers responsible.
 #[derive(Debug, Clone, Serialize)]
@@ -73,12 +82,17 @@ pub struct Responsible<'a> {
     pub street: Option<&'a RegionRef>,
     pub district: Option<&'a RegionRef>,
     pub workers: &'a [Worker],
+    /// When the grid is one of the grids of a building split by unit (which share the
+    /// building's cell): every unit of that building and the grid holding it.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub by_unit: &'a [UnitGrid],
 }
 
 struct IndexedGrid {
     grid: GridRef,
     community_id: i64,
     workers: Vec<Worker>,
+    by_unit: Vec<UnitGrid>,
 }
 
 type PartTree = RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>;
@@ -111,6 +125,7 @@ impl GridIndex {
                 parts.push((i as u32, polygon));
             }
             indexed.push(IndexedGrid {
+                by_unit: Vec::new(),
                 workers: workers.remove(&g.id).unwrap_or_default(),
                 community_id: g.community_id,
                 grid: GridRef {
@@ -168,6 +183,36 @@ impl GridIndex {
             );
         }
         index
+    }
+
+    /// Adds the units of buildings split between grids (as
+    /// [`Store::current_unit_assignment`] lists them): each grid holding units of such a
+    /// building answers with the building's whole list in [`Responsible::by_unit`].
+    pub fn with_units(mut self, units: Vec<UnitAssignment>) -> GridIndex {
+        let mut by_building: HashMap<i64, Vec<UnitGrid>> = HashMap::new();
+        for u in units {
+            by_building
+                .entry(u.building_id)
+                .or_default()
+                .push(UnitGrid {
+                    unit: u.unit,
+                    grid_id: u.grid_id,
+                    code: u.grid_code,
+                });
+        }
+        for list in by_building.into_values() {
+            let mut list = list;
+            list.sort_by_key(|u| u.unit);
+            let mut grids: Vec<i64> = list.iter().map(|u| u.grid_id).collect();
+            grids.sort_unstable();
+            grids.dedup();
+            for id in grids {
+                if let Ok(i) = self.grids.binary_search_by_key(&id, |g| g.grid.id) {
+                    self.grids[i].by_unit = list.clone();
+                }
+            }
+        }
+        self
     }
 
     /// The store revision this snapshot was built from.
@@ -278,6 +323,7 @@ impl GridIndex {
             street,
             district,
             workers: &entry.workers,
+            by_unit: &entry.by_unit,
         })
     }
 
