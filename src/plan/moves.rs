@@ -86,11 +86,13 @@ fn outside(households: u64, min: u64, max: u64) -> u64 {
     }
 }
 
+/// "building 5" or "buildings 5, 6".
 fn ids(list: impl IntoIterator<Item = i64>) -> String {
-    list.into_iter()
-        .map(|b| b.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let list: Vec<String> = list.into_iter().map(|b| b.to_string()).collect();
+    match list.len() {
+        1 => format!("building {}", list[0]),
+        _ => format!("buildings {}", list.join(", ")),
+    }
 }
 
 /// Whether a violation text is one a move re-derives (a grid outside the bounds or not
@@ -218,7 +220,7 @@ pub async fn move_buildings(
         return Err(PlanError::NotEditable {
             plan: plan_id,
             reason: format!(
-                "buildings {} were added to the community after the draft was computed; compute a new draft",
+                "{} added to the community after the draft was computed; compute a new draft",
                 ids(unassigned.iter().copied().take(10))
             ),
         });
@@ -265,9 +267,9 @@ pub async fn move_buildings(
             .any(|&(m, _)| assignment[m as usize] == to_label)
     }) {
         return Err(PlanError::MoveRefused(format!(
-            "buildings {} are not neighbours of grid {}: their cells share no boundary with its cells, or only across a hard barrier",
-            ids(moving.iter().copied()),
-            to.code
+            "grid {} is not a neighbour of {}: their cells share no boundary, or only across a hard barrier",
+            to.code,
+            ids(moving.iter().copied())
         )));
     }
     let before = solver::grid_stats(graph, &assignment, standard.len());
@@ -304,7 +306,7 @@ pub async fn move_buildings(
         let label = label_of[&from];
         if after[label as usize].nodes == 0 {
             return Err(PlanError::MoveRefused(format!(
-                "moving buildings {} would leave grid {} without buildings",
+                "moving {} would leave grid {} without buildings",
                 ids(list.iter().copied()),
                 code(label)
             )));
@@ -318,7 +320,7 @@ pub async fn move_buildings(
         let (was, now) = (outside(b, min, max), outside(a, min, max));
         if now > 0 && now >= was {
             return Err(PlanError::MoveRefused(format!(
-                "moving buildings {} would leave grid {} with {a} households, outside the plan's bounds {min}–{max}",
+                "moving {} would leave grid {} with {a} households, outside the plan's bounds {min}–{max}",
                 ids(moving.iter().copied()),
                 code(label)
             )));
@@ -327,26 +329,27 @@ pub async fn move_buildings(
     for &label in &involved {
         let parts = pieces(graph, &assignment, label);
         if parts.len() > 1 {
-            let text = if label == to_label {
-                let cut: Vec<i64> = parts
-                    .iter()
-                    .filter(|p| !p.iter().any(|n| !moved_nodes.contains(n)))
-                    .flatten()
-                    .map(|&n| buildings[n as usize].id)
-                    .collect();
-                format!(
-                    "grid {} would not be contiguous: buildings {} would not be connected to the rest of it",
+            let text =
+                if label == to_label {
+                    let cut: Vec<i64> = parts
+                        .iter()
+                        .filter(|p| !p.iter().any(|n| !moved_nodes.contains(n)))
+                        .flatten()
+                        .map(|&n| buildings[n as usize].id)
+                        .collect();
+                    format!(
+                    "grid {} would not be contiguous: {} would not be connected to the rest of it",
                     code(label),
                     ids(if cut.is_empty() { moving.iter().copied().collect() } else { cut })
                 )
-            } else {
-                format!(
-                    "moving buildings {} out of grid {} would cut it into {} unconnected parts",
-                    ids(moving.iter().copied()),
-                    code(label),
-                    parts.len()
-                )
-            };
+                } else {
+                    format!(
+                        "moving {} out of grid {} would cut it into {} unconnected parts",
+                        ids(moving.iter().copied()),
+                        code(label),
+                        parts.len()
+                    )
+                };
             return Err(PlanError::MoveRefused(text));
         }
     }
