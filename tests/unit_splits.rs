@@ -1,0 +1,373 @@
+//! Buildings above the household ceiling split by unit, end to end on both databases: the
+//! draft's grids per unit group, their metrics and stored unit assignments, the overlap
+//! allowed between a split building's grids only, publishing, the lookup's `by_unit` and
+//! the geocoder answering a unit's grid; a building whose register gives no units stays a
+//! grid of its own, flagged.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::SocketAddr;
+
+use geo::{Area, BooleanOps};
+use serde_json::Value;
+use wangge::api::AppState;
+use wangge::import::import_dataset;
+use wangge::import::prepare::PrepareOptions;
+use wangge::model::GridKind;
+use wangge::plan::PlanRequest;
+use wangge::store::{Building, BuildingFilter};
+
+async fn get(addr: SocketAddr, path: &str) -> Value {
+    let r = common::get_url(&format!("http://{addr}{path}")).await;
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    r.json().await.unwrap()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn buildings_above_the_ceiling_are_split_by_unit() {
+    for db in common::both().await {
+        let n = db.name;
+        // The demo, with the register of its largest building stripped of unit numbers.
+        let mut data = wangge::demo::generate(1);
+        let mut per_building: HashMap<String, usize> = HashMap::new();
+        for h in &data.households {
+            *per_building.entry(h.building.clone()).or_default() += 1;
+        }
+        let (unitless, _) = per_building
+            .iter()
+            .max_by_key(|(s, c)| (**c, (*s).clone()))
+            .map(|(s, c)| (s.clone(), *c))
+            .unwrap();
+        for h in data
+            .households
+            .iter_mut()
+            .filter(|h| h.building == unitless)
+        {
+            h.unit = None;
+        }
+        import_dataset(
+            &db.store,
+            data,
+            "demo",
+            std::path::Path::new("demo"),
+            &PrepareOptions::default(),
+            vec![],
+        )
+        .await
+        .unwrap();
+        let all = db
+            .store
+            .buildings(&BuildingFilter::default())
+            .await
+            .unwrap();
+        let stripped = all.iter().find(|b| b.source_id == unitless).unwrap();
+        let community_id = stripped.community_id.unwrap();
+        let community = db.store.region(community_id).await.unwrap().unwrap();
+        let buildings: Vec<Building> = db
+            .store
+            .buildings(&BuildingFilter {
+                community: Some(community_id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+
+        // A ceiling below the largest buildings: 2/3 of the second largest.
+        let mut sizes: Vec<u32> = buildings.iter().map(|b| b.households as u32).collect();
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        let max = (sizes[1] * 2 / 3).max(2);
+        let min = (max / 3).max(1);
+        let request = PlanRequest {
+            min,
+            max,
+            target: (min + max) / 2,
+            warm_start: false,
+            ..Default::default()
+        };
+        let draft = wangge::plan::propose(&db.store, community_id, &request)
+            .await
+            .unwrap();
+        let m = &draft.metrics;
+        let kept: HashSet<i64> = {
+            let published = db
+                .store
+                .published_plan(community_id)
+                .await
+                .unwrap()
+                .unwrap();
+            db.store
+                .plan_grids(published.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|g| g.kind != GridKind::Standard)
+                .map(|g| g.id)
+                .collect()
+        };
+        let big: Vec<&Building> = buildings
+            .iter()
+            .filter(|b| b.households as u32 > max && !b.grid_id.is_some_and(|g| kept.contains(&g)))
+            .collect();
+        assert!(big.len() >= 2, "{n}: buildings above {max}: {}", big.len());
+
+        // Every big building with unit numbers is split: one grid per group, each holding
+        // that group's households, one building.
+        let bounds = u64::from(min)..=u64::from(max);
+        let by_code: HashMap<&str, &wangge::plan::GridMetrics> =
+            m.grids.iter().map(|g| (g.code.as_str(), g)).collect();
+        let mut within = 0;
+        for b in &big {
+            let register = db.store.households(b.id).await.unwrap();
+            let split = m.unit_splits.iter().find(|s| s.building_id == b.id);
+            if b.id == stripped.id {
+                assert!(split.is_none(), "{n}: split without unit numbers");
+                let said = m
+                    .violations
+                    .iter()
+                    .find(|v| v.starts_with(&format!("building {} ", b.id)))
+                    .unwrap_or_else(|| panic!("{n}: not flagged: {:?}", m.violations));
+                assert!(said.contains("grid of its own"), "{n}: {said}");
+                continue;
+            }
+            assert!(register.iter().all(|h| h.unit.is_some()), "{n}");
+            let s = split.unwrap_or_else(|| panic!("{n}: building {} not split", b.id));
+            assert!(s.groups.len() >= 2, "{n}: {s:?}");
+            assert_eq!(s.grids.len(), s.groups.len(), "{n}: {s:?}");
+            assert_eq!(s.grids[0], s.grid_code, "{n}");
+            assert_eq!(
+                s.groups.iter().map(|g| g.households).sum::<u64>(),
+                b.households as u64,
+                "{n}"
+            );
+            assert_eq!(
+                s.grids.iter().collect::<HashSet<_>>().len(),
+                s.grids.len(),
+                "{n}: a grid per group"
+            );
+            for (g, code) in s.groups.iter().zip(&s.grids) {
+                let counted = register
+                    .iter()
+                    .filter(|h| h.unit.is_some_and(|u| g.units.contains(&u)))
+                    .count() as u64;
+                assert_eq!(counted, g.households, "{n}: {s:?}");
+                let gm = by_code[code.as_str()];
+                assert_eq!(gm.households, g.households, "{n}: {gm:?}");
+                assert_eq!(gm.buildings, 1, "{n}: {gm:?}");
+                assert_eq!(gm.within_bounds, bounds.contains(&g.households), "{n}");
+            }
+            let flagged = m
+                .violations
+                .iter()
+                .any(|v| v.starts_with(&format!("building {} ", b.id)));
+            assert_eq!(flagged, !s.within_bounds, "{n}: {:?}", m.violations);
+            if s.within_bounds {
+                within += 1;
+            }
+        }
+        assert!(within >= 1, "{n}: no split within the bounds");
+        assert_eq!(m.unit_splits.len(), big.len() - 1, "{n}");
+        // Totals: the grids' households add up to the community's.
+        let extra: usize = m.unit_splits.iter().map(|s| s.grids.len() - 1).sum();
+        assert_eq!(m.grid_count, m.grids.len() + m.kept.len(), "{n}");
+        assert_eq!(
+            m.grids.iter().map(|g| g.households).sum::<u64>()
+                + m.kept.iter().map(|k| k.households).sum::<u64>(),
+            m.households,
+            "{n}"
+        );
+        assert_eq!(
+            m.households,
+            buildings.iter().map(|b| b.households as u64).sum::<u64>(),
+            "{n}"
+        );
+
+        // Stored: every unit of a split building with its group's grid; the building's own
+        // assignment is the first group's grid.
+        let grids = db.store.plan_grids(draft.plan_id).await.unwrap();
+        assert_eq!(grids.len(), m.grid_count, "{n}");
+        let code_of: HashMap<i64, &str> = grids.iter().map(|g| (g.id, g.code.as_str())).collect();
+        let units = db.store.plan_unit_assignment(draft.plan_id).await.unwrap();
+        let assignment: HashMap<i64, i64> = db
+            .store
+            .plan_assignment(draft.plan_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(assignment.len(), buildings.len(), "{n}");
+        for s in &m.unit_splits {
+            assert_eq!(code_of[&assignment[&s.building_id]], s.grid_code, "{n}");
+            let stored: BTreeMap<i32, &str> = units
+                .iter()
+                .filter(|u| u.building_id == s.building_id)
+                .map(|u| (u.unit, u.grid_code.as_str()))
+                .collect();
+            let want: BTreeMap<i32, &str> = s
+                .groups
+                .iter()
+                .zip(&s.grids)
+                .flat_map(|(g, c)| g.units.iter().map(move |u| (*u, c.as_str())))
+                .collect();
+            assert_eq!(stored, want, "{n}");
+        }
+        assert_eq!(
+            units.len(),
+            m.unit_splits
+                .iter()
+                .map(|s| s.groups.iter().map(|g| g.units.len()).sum::<usize>())
+                .sum::<usize>(),
+            "{n}"
+        );
+
+        // Tiling: grids overlap only within one split building's grids (which share its
+        // cell exactly); without the further groups' grids they tile the community.
+        let same_split = |a: &str, b: &str| {
+            m.unit_splits
+                .iter()
+                .any(|s| s.grids.iter().any(|c| c == a) && s.grids.iter().any(|c| c == b))
+        };
+        let area = community.boundary.unsigned_area();
+        for (i, g) in grids.iter().enumerate() {
+            for h in &grids[i + 1..] {
+                let overlap = g.boundary.intersection(&h.boundary).unsigned_area() / area;
+                if same_split(&g.code, &h.code) {
+                    assert_eq!(g.boundary, h.boundary, "{n}: {} vs {}", g.code, h.code);
+                } else {
+                    assert!(overlap < 1e-9, "{n}: {} overlaps {}", g.code, h.code);
+                }
+            }
+        }
+        let further: HashSet<&str> = m
+            .unit_splits
+            .iter()
+            .flat_map(|s| s.grids[1..].iter().map(String::as_str))
+            .collect();
+        assert_eq!(further.len(), extra, "{n}");
+        let sum: f64 = grids
+            .iter()
+            .filter(|g| !further.contains(g.code.as_str()))
+            .map(|g| g.boundary.unsigned_area())
+            .sum();
+        assert!((sum - area).abs() / area < 1e-10, "{n}: {sum} vs {area}");
+
+        // Published: lookup in a split building answers its own grid and lists the units'
+        // grids; the geocoder answers a unit's grid.
+        let state = AppState::load(db.store.clone()).await.unwrap();
+        let addr = common::serve_state(state.clone()).await;
+        common::authorize(addr, &db.store).await;
+        wangge::plan::publish(&db.store, draft.plan_id)
+            .await
+            .unwrap();
+        state.index.refresh(false).await.unwrap();
+        state.addresses.refresh(false).await.unwrap();
+        let published_grid: HashMap<&str, i64> =
+            grids.iter().map(|g| (g.code.as_str(), g.id)).collect();
+        for s in &m.unit_splits {
+            let b = big.iter().find(|b| b.id == s.building_id).unwrap();
+            let p = geo::InteriorPoint::interior_point(&b.footprint).unwrap();
+            let found = get(addr, &format!("/api/lookup?lon={}&lat={}", p.x(), p.y())).await;
+            assert_eq!(found["grid"]["code"], s.grid_code.as_str(), "{n}: {found}");
+            let listed: Vec<(i64, i64, String)> = found["by_unit"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{n}: no by_unit: {found}"))
+                .iter()
+                .map(|u| {
+                    (
+                        u["unit"].as_i64().unwrap(),
+                        u["grid_id"].as_i64().unwrap(),
+                        u["code"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            let want: Vec<(i64, i64, String)> = s
+                .groups
+                .iter()
+                .zip(&s.grids)
+                .flat_map(|(g, c)| {
+                    g.units
+                        .iter()
+                        .map(|u| (i64::from(*u), published_grid[c.as_str()], c.clone()))
+                })
+                .collect();
+            assert_eq!(listed, want, "{n}");
+
+            // The last group's unit, by address.
+            let unit = *s.groups.last().unwrap().units.last().unwrap();
+            let code = s.grids.last().unwrap();
+            let q = format!(
+                "{}{}号{}{}栋{unit}单元",
+                b.address.road.clone().unwrap_or_default(),
+                b.address.house_number.clone().unwrap_or_default(),
+                b.address.compound.clone().unwrap_or_default(),
+                b.address.building_no.clone().unwrap_or_default()
+            );
+            let v = get(addr, &format!("/api/geocode?q={}", urlencode(&q))).await;
+            let top = &v["results"][0];
+            assert_eq!(top["building_id"].as_i64(), Some(b.id), "{n}: {q} → {v}");
+            assert_eq!(top["unit"].as_i64(), Some(i64::from(unit)), "{n}: {q}");
+            assert_eq!(top["grid_code"], code.as_str(), "{n}: {q} → {top}");
+            assert_eq!(
+                top["grid_id"].as_i64(),
+                Some(published_grid[code.as_str()]),
+                "{n}"
+            );
+            // Without a unit: the building's own grid.
+            let whole = q.trim_end_matches(&format!("{unit}单元")).to_string();
+            let v = get(addr, &format!("/api/geocode?q={}", urlencode(&whole))).await;
+            assert_eq!(
+                v["results"][0]["grid_code"],
+                s.grid_code.as_str(),
+                "{n}: {whole}"
+            );
+        }
+        // A point in an ordinary building has no by_unit.
+        let plain = buildings
+            .iter()
+            .find(|b| !m.unit_splits.iter().any(|s| s.building_id == b.id))
+            .unwrap();
+        let p = geo::InteriorPoint::interior_point(&plain.footprint).unwrap();
+        let found = get(addr, &format!("/api/lookup?lon={}&lat={}", p.x(), p.y())).await;
+        assert!(found.get("by_unit").is_none(), "{n}: {found}");
+
+        // A warm re-run with the same parameters keeps the splits: nothing moves.
+        let again = wangge::plan::propose(
+            &db.store,
+            community_id,
+            &PlanRequest {
+                warm_start: true,
+                ..request.clone()
+            },
+        )
+        .await
+        .unwrap();
+        eprintln!(
+            "{n}: ceiling {max}: {} buildings above it, {} split ({} within the bounds), {} further grids; warm re-run moved {} households",
+            big.len(),
+            m.unit_splits.len(),
+            within,
+            extra,
+            again.metrics.households_moved
+        );
+        assert_eq!(again.metrics.unit_splits.len(), m.unit_splits.len(), "{n}");
+        for b in &m.unit_splits {
+            let a = again
+                .metrics
+                .unit_splits
+                .iter()
+                .find(|a| a.building_id == b.building_id)
+                .unwrap();
+            assert_eq!(a.grids, b.grids, "{n}: split grids renamed on a re-run");
+        }
+        assert_eq!(again.metrics.households_moved, 0, "{n}");
+    }
+}
