@@ -111,6 +111,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Edit a draft plan.
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// Export data.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -295,6 +298,25 @@ impl Common {
             },
         }
     }
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Move buildings of a draft to a neighbouring grid of the draft by hand, checked like
+    /// `POST /api/plans/{id}/moves` (neighbours, bounds, contiguity) and stored.
+    Move {
+        /// Draft plan id.
+        id: i64,
+        /// Code of the draft grid the buildings join.
+        #[arg(long)]
+        to: String,
+        /// Building ids (repeat or comma-separate).
+        #[arg(long = "building", value_delimiter = ',', required = true)]
+        buildings: Vec<i64>,
+        /// Print the plan's metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -539,6 +561,66 @@ async fn run(cli: Cli) -> Result<(), String> {
                 )
                 .await?;
                 println!("plan {} published", draft.plan_id);
+            }
+        }
+        Command::Plan(PlanCommand::Move {
+            id,
+            to,
+            buildings,
+            json,
+        }) => {
+            let request = plan::MoveRequest {
+                buildings,
+                to_grid: to,
+            };
+            let moved = plan::move_buildings(&store, id, &request)
+                .await
+                .map_err(|e| chain(&e))?;
+            audit_cli(
+                &store,
+                "plan.move",
+                &format!("plan/{id}"),
+                serde_json::json!({
+                    "community_id": moved.community_id,
+                    "buildings": request.buildings,
+                    "to_grid": request.to_grid,
+                })
+                .to_string(),
+            )
+            .await?;
+            let metrics: serde_json::Value =
+                serde_json::from_str(&moved.metrics).unwrap_or_default();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&metrics).unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "draft plan {id}: buildings {} moved to grid {}; {} households in buildings moved against the published plan",
+                    request
+                        .buildings
+                        .iter()
+                        .map(|b| b.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    request.to_grid,
+                    metrics["households_moved"]
+                );
+                for g in metrics["grids"].as_array().into_iter().flatten() {
+                    println!(
+                        "  {}  {:>5} households  {:>4} buildings  compactness {:.2}{}",
+                        g["code"].as_str().unwrap_or(""),
+                        g["households"],
+                        g["buildings"],
+                        g["polsby_popper"].as_f64().unwrap_or(0.0),
+                        if g["within_bounds"] == true {
+                            ""
+                        } else {
+                            "  outside the bounds"
+                        }
+                    );
+                }
             }
         }
         Command::Export(ExportCommand::Plan {

@@ -540,3 +540,96 @@ async fn moves_need_the_permission_to_compute_plans() {
         assert_eq!(r.status().as_u16(), 401, "{n}");
     }
 }
+
+#[tokio::test]
+async fn the_cli_moves_buildings_in_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("cli.sqlite").display());
+    let run = |args: &[String]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_wangge"))
+            .arg("--db")
+            .arg(&url)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+    assert!(run(&args("demo --seed 1")).status.success());
+    let store = Store::open(&url).await.unwrap();
+    let community = store
+        .regions(Some(RegionLevel::Community), None)
+        .await
+        .unwrap()
+        .remove(0);
+    let out = run(&args(&format!(
+        "partition {} --fresh --seed 3 --json",
+        community.id
+    )));
+    assert!(out.status.success());
+    let draft: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = draft["plan_id"].as_i64().unwrap();
+    let grids = store.plan_grids(id).await.unwrap();
+    let before = store.plan_assignment(id).await.unwrap();
+    let buildings = store
+        .buildings(&BuildingFilter {
+            community: Some(community.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    // Refused: an unknown grid; exit status 1, the reason on stderr, nothing stored.
+    let out = run(&args(&format!(
+        "plan move {id} --to NOPE --building {}",
+        before[0].0
+    )));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("grid \"NOPE\" is not a grid of draft"),
+        "{err}"
+    );
+    assert_eq!(store.plan_assignment(id).await.unwrap(), before);
+
+    // The buildings nearest to another grid, until one move is accepted.
+    let mut candidates: Vec<(f64, i64, String)> = Vec::new();
+    for b in &buildings {
+        let from = before.iter().find(|a| a.0 == b.id).unwrap().1;
+        for g in grids.iter().filter(|g| g.id != from) {
+            candidates.push((distance(&b.footprint, &g.boundary), b.id, g.code.clone()));
+        }
+    }
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (moved, to) = candidates
+        .iter()
+        .take(20)
+        .find_map(|(_, b, to)| {
+            let out = run(&args(&format!("plan move {id} --to {to} --building {b}")));
+            if out.status.success() {
+                let text = String::from_utf8_lossy(&out.stdout);
+                assert!(text.contains(&format!("moved to grid {to}")), "{text}");
+                Some((*b, to.clone()))
+            } else {
+                None
+            }
+        })
+        .expect("one of the nearest buildings can move");
+    let after = store.plan_assignment(id).await.unwrap();
+    let to_id = grids.iter().find(|g| g.code == to).unwrap().id;
+    assert_eq!(after.iter().find(|a| a.0 == moved).unwrap().1, to_id);
+    assert_eq!(after.iter().zip(&before).filter(|(a, b)| a != b).count(), 1);
+    let plan = store.plan(id).await.unwrap().unwrap();
+    let metrics: Value = serde_json::from_str(&plan.metrics).unwrap();
+    let counted = after.iter().filter(|a| a.1 == to_id).map(|a| {
+        buildings
+            .iter()
+            .find(|b| b.id == a.0)
+            .unwrap()
+            .households
+            .max(0) as u64
+    });
+    assert_eq!(
+        grid_households(&json!({ "metrics": metrics }), &to),
+        counted.sum::<u64>()
+    );
+}
