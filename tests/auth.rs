@@ -1033,3 +1033,140 @@ async fn demo_users_are_created_per_role_and_can_log_in() {
     let street = db.store.region(command.regions[0]).await.unwrap().unwrap();
     assert_eq!(street.level, RegionLevel::Street);
 }
+
+/// Runs the `wangge` binary with `args` on `db_url`, feeding `stdin`; returns (success,
+/// stdout, stderr).
+fn wangge_cli(db_url: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wangge"))
+        .arg("--db")
+        .arg(db_url)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[tokio::test]
+async fn users_are_managed_on_the_command_line_and_its_writes_audited() {
+    for db in common::both().await {
+        let n = db.name;
+        let url = db.url.clone();
+        let (ok, out, err) = wangge_cli(&url, &["demo", "--demo-password", "demo-pass-1"], "");
+        assert!(ok, "{n}: {out}{err}");
+        assert!(
+            out.contains("demo-worker") && out.contains("demo-pass-1"),
+            "{n}: {out}"
+        );
+        let street = db
+            .store
+            .regions(Some(RegionLevel::Street), None)
+            .await
+            .unwrap()[0]
+            .id;
+        let street_arg = street.to_string();
+        let (ok, out, err) = wangge_cli(
+            &url,
+            &[
+                "user",
+                "add",
+                "li",
+                "--role",
+                "planner",
+                "--region",
+                &street_arg,
+                "--password-stdin",
+            ],
+            "li-password-1\n",
+        );
+        assert!(ok, "{n}: {out}{err}");
+        assert!(
+            !out.contains("password:"),
+            "{n}: a given password is not printed"
+        );
+        // Refusals are clear: a duplicate name, a grid worker without grids, an unknown region.
+        for (args, word) in [
+            (
+                vec!["user", "add", "li", "--role", "viewer"],
+                "exists already",
+            ),
+            (
+                vec!["user", "add", "wang", "--role", "grid_worker"],
+                "--grid",
+            ),
+            (
+                vec![
+                    "user", "add", "zhao", "--role", "viewer", "--region", "999999",
+                ],
+                "does not exist",
+            ),
+            (vec!["user", "add", "qian", "--role", "king"], "king"),
+        ] {
+            let (ok, out, err) = wangge_cli(&url, &args, "");
+            assert!(!ok && err.contains(word), "{n}: {args:?}: {out}{err}");
+        }
+        let (ok, token, err) = wangge_cli(&url, &["user", "token", "li", "--days", "2"], "");
+        assert!(ok, "{n}: {err}");
+        let token = token.trim().to_string();
+        let (_, list, _) = wangge_cli(&url, &["user", "list"], "");
+        assert!(
+            list.contains("li ") && list.contains("planner"),
+            "{n}: {list}"
+        );
+        assert_eq!(
+            list.lines().count(),
+            1 + 6,
+            "{n}: header, 5 demo users and li: {list}"
+        );
+
+        let addr = common::serve_state(AppState::load(db.store.clone()).await.unwrap()).await;
+        let (s, me) = get(addr, &token, "/api/me").await;
+        assert_eq!((s, &me["role"]), (200, &json!("planner")), "{n}: {me}");
+        assert_eq!(
+            login(addr, "li", "li-password-1").await.status().as_u16(),
+            200,
+            "{n}"
+        );
+        let (ok, _, err) = wangge_cli(&url, &["user", "disable", "li"], "");
+        assert!(ok, "{n}: {err}");
+        tokio::time::sleep(AuthConfig::default().cache_ttl + Duration::from_millis(200)).await;
+        assert_eq!(get(addr, &token, "/api/me").await.0, 401, "{n}: disabled");
+        assert_eq!(
+            login(addr, "li", "li-password-1").await.status().as_u16(),
+            401,
+            "{n}"
+        );
+
+        let (entries, _) = db.store.audit_entries(100, 0).await.unwrap();
+        let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+        for a in [
+            "import.demo",
+            "user.demo",
+            "user.add",
+            "user.token",
+            "user.disable",
+        ] {
+            assert!(actions.contains(&a), "{n}: {a} not audited: {actions:?}");
+        }
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.actor.starts_with("cli:") || e.remote == "127.0.0.1"),
+            "{n}"
+        );
+    }
+}
