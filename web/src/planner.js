@@ -1,13 +1,15 @@
 // Planner mode: pick a community, set the bounds, target and mode, run balancing
 // (POST /api/communities/{id}/plans), show the draft beside or instead of the published
-// grids with its metrics table and the moved buildings highlighted, move a building to a
-// neighbouring draft grid by hand with immediate validation, and publish after a
+// grids with its metrics table (kept virtual/rural grids listed) and the moved buildings
+// highlighted, move buildings to a neighbouring draft grid by hand, and publish after a
 // confirmation (a 409 means someone else published first).
 //
 // Buildings to move are picked by a click or by drawing a polygon around them (geoman).
-// Manual moves are validated here, in the page (bounds of both grids, the grids being
-// neighbours, the buildings of both grids staying connected); the API has no endpoint to
-// store them yet, so they are not sent: what is published is the computed draft.
+// A manual move is pre-checked here (bounds of both grids, the grids being neighbours, the
+// buildings of both grids staying connected, by building centres), then sent to
+// POST /api/plans/{id}/moves: the server checks it on the draft's adjacency graph and
+// stores it, and its answer decides: the draft is redrawn from the plan it returns, and a
+// refusal shows the server's message. Publishing publishes the edited draft.
 
 import L from "./leaflet-global.js";
 import { get, post } from "./api.js";
@@ -109,6 +111,8 @@ export class Planner {
       this.bounds = { min: body.min, max: body.max };
       this.plan = plan;
       this.diff = diff;
+      this.buildingData = buildings;
+      this.manual = [];
       this.prepare(buildings);
       this.app.drill.go({ level: "community", id });
       this.drawDraft();
@@ -127,7 +131,7 @@ export class Planner {
   prepare(buildings) {
     const codeOfPublished = new Map((this.app.layers.data.grids?.features || []).map((f) => [f.properties.id, f.properties.code]));
     this.moves = new Map(this.diff.moves.map((m) => [m.building_id, m.to]));
-    this.manual = [];
+    this.manual = this.manual || [];
     this.assign = new Map();
     this.buildings = new Map();
     for (const f of buildings.features) {
@@ -188,6 +192,8 @@ export class Planner {
       ),
     );
     const rows = [...this.counts.values()].sort((a, b) => a.code.localeCompare(b.code));
+    // Grids kept apart by balancing (virtual, rural): listed, not measured against the bounds.
+    const kept = [...(m.kept || [])].sort((a, b) => a.code.localeCompare(b.code));
     const within = (hh) => hh >= this.bounds.min && hh <= this.bounds.max;
     fill(
       this.result,
@@ -196,7 +202,7 @@ export class Planner {
       h(
         "p",
         { id: "plan-summary" },
-        `${t.plannerGridCount} ${rows.length} · `,
+        `${t.plannerGridCount} ${rows.length + kept.length} · `,
         t.plannerMoved(this.diff.buildings_moved, this.diff.households_moved),
         this.diff.grids_added.length ? ` · 新增 ${this.diff.grids_added.length} 个网格` : "",
       ),
@@ -222,6 +228,18 @@ export class Planner {
                 h("td", {}, within(g.households) ? "✓" : "✗"),
               ),
             ),
+            kept.map((g) =>
+              h(
+                "tr",
+                { class: "kept", "data-kind": g.kind },
+                h("td", {}, g.code.slice(-3)),
+                h("td", {}, g.name || ""),
+                h("td", { class: "n" }, num(g.households)),
+                h("td", { class: "n" }, num(g.buildings)),
+                h("td", { class: "n" }, "—"),
+                h("td", { title: t.plannerKeptHint }, t.plannerKept(t.gridKinds?.[g.kind] || g.kind)),
+              ),
+            ),
           ),
         ),
       ),
@@ -231,7 +249,7 @@ export class Planner {
       h("p", { class: "note" }, t.plannerManualHint),
       h("button", { id: "plan-lasso", onclick: () => this.lasso() }, t.plannerLasso),
       h("div", { id: "plan-move" }),
-      this.manual.length ? h("ul", { id: "plan-manual" }, this.manual.map((m) => h("li", {}, `${m.name}: ${m.from.slice(-3)} → ${m.to.slice(-3)}`))) : null,
+      this.manual.length ? h("ul", { id: "plan-manual" }, this.manual.map((m) => h("li", {}, `${m.name}: ${(m.from || "").slice(-3)} → ${m.to.slice(-3)}`))) : null,
       h("p", { class: "note" }, t.plannerManualLocal),
       h("button", { class: "primary danger", id: "plan-publish", onclick: () => this.publish() }, t.plannerPublish),
     );
@@ -286,24 +304,7 @@ export class Planner {
         "button",
         {
           id: "plan-move-apply",
-          onclick: () => {
-            const to = select.value;
-            const problem = this.checkMove(ids, to);
-            if (problem) {
-              out.textContent = problem;
-              out.className = "error-text";
-              return;
-            }
-            for (const id of ids) {
-              const name = this.buildings.get(id).name || `#${id}`;
-              this.manual.push({ building: id, name, from: this.assign.get(id), to });
-              this.assign.set(id, to);
-            }
-            this.recount();
-            this.renderResult();
-            this.app.layers.setHighlight(this.movedIds());
-            say(t.plannerMoveOk(names.join("、"), to.slice(-3)), "ok");
-          },
+          onclick: (e) => this.applyMove(ids, select.value, names, out, e.currentTarget),
         },
         t.plannerMoveApply,
       ),
@@ -311,7 +312,42 @@ export class Planner {
     );
   }
 
-  /** Why moving buildings `ids` to draft grid `to` is not allowed, or null. */
+  /**
+   * Moves buildings `ids` to draft grid `to`: a quick check in the page first, then the
+   * server checks and stores the move; the draft is redrawn from its answer, and a refusal
+   * shows its message in `out`.
+   */
+  async applyMove(ids, to, names, out, button) {
+    const problem = this.checkMove(ids, to);
+    if (problem) {
+      out.textContent = problem;
+      out.className = "error-text";
+      return;
+    }
+    if (button) button.disabled = true;
+    out.textContent = t.plannerMoveSaving;
+    out.className = "note";
+    try {
+      const plan = await post(`/api/plans/${this.plan.id}/moves`, { buildings: ids, to_grid: to });
+      const diff = await get(`/api/plans/${plan.id}/diff`);
+      for (const id of ids) {
+        const name = this.buildings.get(id).name || `#${id}`;
+        this.manual.push({ building: id, name, from: this.assign.get(id), to });
+      }
+      this.plan = plan;
+      this.diff = diff;
+      this.prepare(this.buildingData);
+      this.drawDraft();
+      this.renderResult();
+      say(t.plannerMoveOk(names.join("、"), to.slice(-3)), "ok");
+    } catch (e) {
+      out.textContent = e.status === 422 || e.status === 409 ? e.message : `${t.error}${e.message}`;
+      out.className = "error-text";
+      if (button) button.disabled = false;
+    }
+  }
+
+  /** Why moving buildings `ids` to draft grid `to` fails the page's quick check, or null. */
   checkMove(ids, to) {
     const grid = (code) => this.plan.grids.features.find((f) => f.properties.code === code);
     const members = (code, without = []) =>
