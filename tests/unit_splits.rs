@@ -301,6 +301,21 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
                 .collect();
             assert_eq!(listed, want, "{n}");
 
+            // Each of its grids counts the households of its own units (tiles, summary).
+            let totals = db.store.grid_totals().await.unwrap();
+            for (g, c) in s.groups.iter().zip(&s.grids) {
+                let id = published_grid[c.as_str()];
+                assert_eq!(totals[&id].households as u64, g.households, "{n}: {c}");
+                assert_eq!(totals[&id].buildings, 1, "{n}: {c}");
+                let summary = get(addr, &format!("/api/grids/{id}/summary")).await;
+                assert_eq!(
+                    summary["households"].as_u64(),
+                    Some(g.households),
+                    "{n}: {summary}"
+                );
+                assert_eq!(summary["buildings"].as_u64(), Some(1), "{n}: {summary}");
+            }
+
             // The last group's unit, by address.
             let unit = *s.groups.last().unwrap().units.last().unwrap();
             let code = s.grids.last().unwrap();

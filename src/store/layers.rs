@@ -215,18 +215,31 @@ impl Store {
     /// Totals of one grid (of any plan: its own plan's assignment); `None` when the grid
     /// does not exist.
     pub async fn grid_summary(&self, id: i64) -> Result<Option<Summary>, StoreError> {
-        let sql = "SELECT CAST(1 AS BIGINT) AS grids, \
-             (SELECT COUNT(*) FROM plan_assignments pa WHERE pa.grid_id = $1) AS buildings, \
+        // A building split by unit between grids (plan_unit_assignments) counts in each of
+        // its grids with the households of the units that grid holds.
+        let not_split = "NOT EXISTS (SELECT 1 FROM plan_unit_assignments u \
+             WHERE u.plan_id = pa.plan_id AND u.building_id = pa.building_id)";
+        let members = format!(
+            "(SELECT h.residents, h.floating FROM plan_assignments pa JOIN households h ON h.building_id = pa.building_id \
+                WHERE pa.grid_id = $1 AND {not_split} \
+              UNION ALL SELECT h.residents, h.floating FROM plan_unit_assignments u \
+                JOIN households h ON h.building_id = u.building_id AND h.unit = u.unit WHERE u.grid_id = $1)"
+        );
+        let sql = format!(
+            "SELECT CAST(1 AS BIGINT) AS grids, \
+             (SELECT COUNT(*) FROM (SELECT building_id FROM plan_assignments WHERE grid_id = $1 \
+                UNION SELECT building_id FROM plan_unit_assignments WHERE grid_id = $1) x) AS buildings, \
              (SELECT COALESCE(SUM(b.households), 0) FROM plan_assignments pa JOIN buildings b ON b.id = pa.building_id \
-                WHERE pa.grid_id = $1) AS households, \
-             (SELECT COALESCE(SUM(h.residents), 0) FROM plan_assignments pa JOIN households h ON h.building_id = pa.building_id \
-                WHERE pa.grid_id = $1) AS residents, \
-             (SELECT COALESCE(SUM(h.floating), 0) FROM plan_assignments pa JOIN households h ON h.building_id = pa.building_id \
-                WHERE pa.grid_id = $1) AS floating, \
+                WHERE pa.grid_id = $1 AND {not_split}) \
+              + (SELECT COUNT(*) FROM plan_unit_assignments u \
+                JOIN households h ON h.building_id = u.building_id AND h.unit = u.unit WHERE u.grid_id = $1) AS households, \
+             (SELECT COALESCE(SUM(m.residents), 0) FROM {members} m) AS residents, \
+             (SELECT COALESCE(SUM(m.floating), 0) FROM {members} m) AS floating, \
              (SELECT COUNT(DISTINCT wg.worker_id) FROM worker_grids wg WHERE wg.grid_id = $1) AS workers \
-             FROM grids WHERE id = $1";
+             FROM grids WHERE id = $1"
+        );
         let Some(mut summary) = self
-            .fetch_all::<Summary>(sql, vec![Val::int(id)], "summarising a grid")
+            .fetch_all::<Summary>(&sql, vec![Val::int(id)], "summarising a grid")
             .await?
             .pop()
         else {

@@ -232,11 +232,20 @@ impl Store {
         Ok(list)
     }
 
-    /// Buildings and households of every grid of a published plan, by grid id.
+    /// Buildings and households of every grid of a published plan, by grid id. A building
+    /// split by unit between grids counts in each of them with the households of the units
+    /// that grid holds.
     pub async fn grid_totals(&self) -> Result<HashMap<i64, GridTotals>, StoreError> {
         let sql = format!(
-            "SELECT pa.grid_id AS grid_id, COUNT(*) AS buildings, COALESCE(SUM(b.households), 0) AS households \
-             FROM {PUBLISHED_ASSIGNMENTS} pa JOIN buildings b ON b.id = pa.building_id GROUP BY pa.grid_id"
+            "SELECT m.grid_id AS grid_id, COUNT(DISTINCT m.building_id) AS buildings, \
+             COALESCE(SUM(m.households), 0) AS households FROM ( \
+               SELECT pa.grid_id, pa.building_id, b.households FROM {PUBLISHED_ASSIGNMENTS} pa \
+                 JOIN buildings b ON b.id = pa.building_id \
+                 WHERE NOT EXISTS (SELECT 1 FROM current_unit_assignments u WHERE u.building_id = pa.building_id) \
+               UNION ALL SELECT u.grid_id, u.building_id, CAST(COUNT(h.id) AS INTEGER) FROM current_unit_assignments u \
+                 JOIN households h ON h.building_id = u.building_id AND h.unit = u.unit \
+                 GROUP BY u.grid_id, u.building_id, u.unit \
+             ) m GROUP BY m.grid_id"
         );
         let rows: Vec<GridTotals> = self.fetch_all(&sql, vec![], "totalling grids").await?;
         Ok(rows.into_iter().map(|t| (t.grid_id, t)).collect())
