@@ -169,7 +169,9 @@ enum UserCommand {
 fn cli_actor() -> String {
     format!(
         "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+        std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into())
     )
 }
 

@@ -116,6 +116,9 @@ pub async fn login(
     let Json(req) = body?;
     let session = match state.auth.login(&req.username, &req.password, remote).await {
         Ok(s) => s,
+        // Wrong credentials are audited; refusals by the rate limit are not (they would
+        // let one client fill the append-only log).
+        Err(e @ crate::auth::AuthError::RateLimited { .. }) => return Err(e.into()),
         Err(e) => {
             let entry = crate::store::NewAuditEntry {
                 actor: req.username.clone(),
