@@ -633,3 +633,110 @@ async fn the_cli_moves_buildings_in_a_draft() {
         counted.sum::<u64>()
     );
 }
+
+#[tokio::test]
+async fn kept_grids_stay_out_of_manual_moves() {
+    for db in common::both().await {
+        let n = db.name;
+        demo(&db.store).await;
+        // A community whose published plan has a virtual grid (a school campus).
+        let campus_grid = db
+            .store
+            .grids(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|g| g.kind == wangge::model::GridKind::Virtual)
+            .expect("the demo has school grids");
+        let community = db
+            .store
+            .region(campus_grid.community_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let addr = serve(db.store.clone()).await;
+        let (s, draft) = post(
+            addr,
+            &format!("/api/communities/{}/plans", community.id),
+            json!({"warm_start": false}),
+        )
+        .await;
+        assert_eq!(s, 201, "{n}: {draft}");
+        let id = draft["plan_id"].as_i64().unwrap();
+        let moves = format!("/api/plans/{id}/moves");
+        let (plan0, assign0) = snapshot(addr, &db.store, id).await;
+        assert!(
+            !plan0["metrics"]["kept"].as_array().unwrap().is_empty(),
+            "{n}"
+        );
+        let grids = grids_of(&plan0);
+        let kept = grids.iter().find(|g| g.1 == campus_grid.code).unwrap();
+        let standard: Vec<&(i64, String, MultiPolygon<f64>)> =
+            grids.iter().filter(|g| g.0 != kept.0).collect();
+        let campus_building = assign0.iter().find(|a| a.1 == kept.0).unwrap().0;
+        let other_building = assign0.iter().find(|a| a.1 != kept.0).unwrap().0;
+
+        // Out of or into a kept grid: refused, nothing changes.
+        for (body, words) in [
+            (
+                json!({"buildings": [campus_building], "to_grid": standard[0].1}),
+                format!("building {campus_building} belongs to virtual grid"),
+            ),
+            (
+                json!({"buildings": [other_building], "to_grid": kept.1}),
+                format!("grid {} is a virtual grid, kept apart", kept.1),
+            ),
+        ] {
+            let (s, e) = post(addr, &moves, body.clone()).await;
+            assert_eq!(s, 422, "{n}: {body} → {e}");
+            assert!(e["error"].as_str().unwrap().contains(&words), "{n}: {e}");
+            assert_eq!(
+                snapshot(addr, &db.store, id).await,
+                (plan0.clone(), assign0.clone())
+            );
+        }
+
+        // A valid move among the standard grids: the tessellation rebuilt with the kept
+        // grid carved out gives boundaries that still tile the community, the kept grid
+        // unchanged.
+        let buildings = db
+            .store
+            .buildings(&BuildingFilter {
+                community: Some(community.id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let mut candidates: Vec<(f64, i64, String)> = Vec::new();
+        for b in &buildings {
+            let from = assign0.iter().find(|a| a.0 == b.id).unwrap().1;
+            if from == kept.0 {
+                continue;
+            }
+            for g in standard.iter().filter(|g| g.0 != from) {
+                candidates.push((distance(&b.footprint, &g.2), b.id, g.1.clone()));
+            }
+        }
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut accepted = None;
+        for (_, b, to) in candidates.iter().take(30) {
+            let (s, e) = post(addr, &moves, json!({"buildings": [b], "to_grid": to})).await;
+            if s == 200 {
+                accepted = Some(e);
+                break;
+            }
+            assert_eq!(s, 422, "{n}: {e}");
+        }
+        let plan1 = accepted.expect("one of the nearest buildings can move");
+        assert_tiles(n, &plan1, &community);
+        let kept_after = grids_of(&plan1)
+            .into_iter()
+            .find(|g| g.1 == campus_grid.code)
+            .unwrap();
+        assert_eq!(
+            kept_after.2, kept.2,
+            "{n}: the kept grid's boundary changed"
+        );
+        assert_eq!(plan1["metrics"]["kept"], plan0["metrics"]["kept"], "{n}");
+    }
+}
