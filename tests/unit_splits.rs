@@ -384,5 +384,42 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
             assert_eq!(a.grids, b.grids, "{n}: split grids renamed on a re-run");
         }
         assert_eq!(again.metrics.households_moved, 0, "{n}");
+
+        // Back to the usual bounds: the split units rejoin their building's grid; the diff
+        // counts them unit by unit, as the draft's metrics do.
+        let whole = wangge::plan::propose(&db.store, community_id, &PlanRequest::default())
+            .await
+            .unwrap();
+        assert!(whole.metrics.unit_splits.is_empty(), "{n}");
+        let diff = wangge::plan::diff(&db.store, whole.plan_id).await.unwrap();
+        eprintln!(
+            "{n}: back to 300–600: {} households in {} buildings moved",
+            diff.households_moved, diff.buildings_moved
+        );
+        assert!(diff.households_moved > 0, "{n}");
+        assert_eq!(
+            diff.households_moved as u64, whole.metrics.households_moved,
+            "{n}"
+        );
+        assert_eq!(diff.buildings_moved, whole.metrics.buildings_moved, "{n}");
+        for s in &m.unit_splits {
+            let moved: Vec<&wangge::plan::Move> = diff
+                .moves
+                .iter()
+                .filter(|mv| mv.building_id == s.building_id)
+                .collect();
+            assert!(
+                moved.iter().all(|mv| !mv.units.is_empty()),
+                "{n}: {moved:?}"
+            );
+            for mv in moved {
+                let from = s.grids.iter().position(|c| Some(c) == mv.from.as_ref());
+                let group = &s.groups[from.unwrap()];
+                assert!(
+                    mv.units.iter().all(|u| group.units.contains(u)),
+                    "{n}: {mv:?}"
+                );
+            }
+        }
     }
 }

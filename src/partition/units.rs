@@ -1,9 +1,9 @@
 //! Splitting a building above the ceiling by unit (单元): its units, in order, cut into
 //! consecutive groups of households within the bounds where possible. Pure.
 //!
-//! A plan assigns each building to one grid (the store keeps one grid per building per
-//! plan, and a point is looked up to one grid), so the plan layer does not apply the split:
-//! it reports the groups with the building's issue for the planner to carry out.
+//! The plan layer applies the groups (`crate::plan`'s `split` module): the building's own
+//! grid keeps its cell and the first group, each further group becomes a grid over the
+//! same cell, and the store records which grid holds each unit.
 
 use serde::{Deserialize, Serialize};
 

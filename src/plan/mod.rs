@@ -775,6 +775,10 @@ pub struct Move {
     pub households: i64,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// For a building split by unit in either plan: the units that make this move (the
+    /// building's other units may move elsewhere or stay). Empty: the whole building.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<i32>,
 }
 
 /// A draft compared with the community's published plan.
@@ -823,16 +827,62 @@ pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
         .into_iter()
         .map(|b| (b.id, i64::from(b.households)))
         .collect();
+    let units_of = |rows: Vec<crate::store::UnitAssignment>| {
+        let mut map: HashMap<i64, BTreeMap<i32, String>> = HashMap::new();
+        for u in rows {
+            map.entry(u.building_id)
+                .or_default()
+                .insert(u.unit, u.grid_code);
+        }
+        map
+    };
+    let new_units = units_of(store.plan_unit_assignment(plan.id).await?);
+    let old_units = match &published {
+        Some(p) => units_of(store.plan_unit_assignment(p.id).await?),
+        None => HashMap::new(),
+    };
     let mut moves = Vec::new();
     for (building, grid) in store.plan_assignment(plan.id).await? {
         let to = new_codes.get(&grid).cloned();
         let from = old_of.get(&building).map(|c| (*c).clone());
-        if from != to {
+        let (before, after) = (old_units.get(&building), new_units.get(&building));
+        if before.is_none() && after.is_none() {
+            if from != to {
+                moves.push(Move {
+                    building_id: building,
+                    households: households.get(&building).copied().unwrap_or(0),
+                    from,
+                    to,
+                    units: vec![],
+                });
+            }
+            continue;
+        }
+        // Split in either plan: unit by unit, grouped by (from, to).
+        let mut pairs: BTreeMap<(Option<String>, Option<String>), (Vec<i32>, i64)> =
+            BTreeMap::new();
+        let mut per_unit: BTreeMap<Option<i32>, i64> = BTreeMap::new();
+        for h in store.households(building).await? {
+            *per_unit.entry(h.unit).or_default() += 1;
+        }
+        for (unit, n) in per_unit {
+            let code = |units: Option<&BTreeMap<i32, String>>, whole: Option<&String>| {
+                unit.and_then(|u| units?.get(&u)).or(whole).cloned()
+            };
+            let (a, b) = (code(before, from.as_ref()), code(after, to.as_ref()));
+            if a != b {
+                let e = pairs.entry((a, b)).or_default();
+                e.0.extend(unit);
+                e.1 += n;
+            }
+        }
+        for ((a, b), (units, n)) in pairs {
             moves.push(Move {
                 building_id: building,
-                households: households.get(&building).copied().unwrap_or(0),
-                from,
-                to,
+                households: n,
+                from: a,
+                to: b,
+                units,
             });
         }
     }
@@ -851,7 +901,11 @@ pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
     Ok(PlanDiff {
         plan_id,
         published_plan_id: published.map(|p| p.id),
-        buildings_moved: moves.len(),
+        buildings_moved: moves
+            .iter()
+            .map(|m| m.building_id)
+            .collect::<HashSet<_>>()
+            .len(),
         households_moved: moves.iter().map(|m| m.households).sum(),
         grids_added: added,
         grids_removed: removed,
