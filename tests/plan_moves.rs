@@ -738,5 +738,53 @@ async fn kept_grids_stay_out_of_manual_moves() {
             "{n}: the kept grid's boundary changed"
         );
         assert_eq!(plan1["metrics"]["kept"], plan0["metrics"]["kept"], "{n}");
+
+        // Moves sent at once: each is applied whole or refused (409 when another came
+        // first, 422 when it no longer fits); the stored draft is the applied ones and
+        // still tiles the community.
+        let (_, assign1) = snapshot(addr, &db.store, id).await;
+        let grid_now = |b: i64| assign1.iter().find(|a| a.0 == b).unwrap().1;
+        let mut picked: Vec<(i64, String)> = Vec::new();
+        for (_, b, to) in &candidates {
+            let to_id = standard.iter().find(|g| &g.1 == to).unwrap().0;
+            if grid_now(*b) != to_id && !picked.iter().any(|p| p.0 == *b) {
+                picked.push((*b, to.clone()));
+            }
+            if picked.len() == 3 {
+                break;
+            }
+        }
+        let tasks: Vec<_> = picked
+            .iter()
+            .map(|(b, to)| {
+                let (path, body) = (moves.clone(), json!({"buildings": [b], "to_grid": to}));
+                tokio::spawn(async move { post(addr, &path, body).await })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for t in tasks {
+            answers.push(t.await.unwrap());
+        }
+        let (plan2, assign2) = snapshot(addr, &db.store, id).await;
+        let mut applied = 0;
+        for ((b, to), (s, e)) in picked.iter().zip(&answers) {
+            assert!([200, 409, 422].contains(s), "{n}: {s} {e}");
+            let to_id = standard.iter().find(|g| &g.1 == to).unwrap().0;
+            let now = assign2.iter().find(|a| a.0 == *b).unwrap().1;
+            assert_eq!(*s == 200, now == to_id, "{n}: building {b}: {s} {e}");
+            applied += usize::from(*s == 200);
+        }
+        assert!(applied >= 1, "{n}: none of {answers:?}");
+        assert_eq!(
+            assign2.iter().zip(&assign1).filter(|(x, y)| x != y).count(),
+            applied,
+            "{n}"
+        );
+        eprintln!(
+            "{n}: {} moves at once: {:?}",
+            picked.len(),
+            answers.iter().map(|a| a.0).collect::<Vec<_>>()
+        );
+        assert_tiles(n, &plan2, &community);
     }
 }
