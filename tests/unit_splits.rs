@@ -345,6 +345,16 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
                 "{n}: {whole}"
             );
         }
+        // A grid holding only units of a split building cannot be deleted while it does.
+        let extra_id = published_grid[m.unit_splits[0].grids[1].as_str()];
+        let err = db
+            .store
+            .delete_grid(extra_id)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("1 buildings"), "{n}: {err}");
+
         // A point in an ordinary building has no by_unit.
         let plain = buildings
             .iter()

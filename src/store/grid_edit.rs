@@ -274,15 +274,17 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes the published grid `id`. Refused while buildings are assigned to it or
-    /// workers serve it: those move with a plan.
+    /// Deletes the published grid `id`. Refused while buildings (or units of a building
+    /// split by unit) are assigned to it or workers serve it: those move with a plan.
     pub async fn delete_grid(&self, id: i64) -> Result<(), GridEditError> {
         let mut tx = self.begin().await?;
         published_grid(&mut tx, id).await?;
         let count = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE grid_id = $1");
+        // Buildings whose cell it holds, or units of a building split by unit.
         let buildings = tx
             .fetch_id(
-                &count("plan_assignments"),
+                "SELECT COUNT(*) FROM (SELECT building_id FROM plan_assignments WHERE grid_id = $1 \
+                 UNION SELECT building_id FROM plan_unit_assignments WHERE grid_id = $1) x",
                 vec![Val::int(id)],
                 "counting buildings",
             )
