@@ -370,6 +370,23 @@ async fn manual_moves_are_checked_stored_and_published() {
             contains(&to) && !contains(&from_code),
             "{n}: boundaries not moved"
         );
+        // The move is in the audit log, refused moves are not.
+        let (_, log) = get(addr, "/api/audit?limit=50").await;
+        let audited: Vec<&Value> = log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "plan.move")
+            .collect();
+        assert_eq!(audited.len(), 1, "{n}: {log}");
+        assert_eq!(audited[0]["target"], format!("plan/{id}"));
+        assert!(
+            audited[0]["detail"]
+                .to_string()
+                .contains(&moved.to_string()),
+            "{n}: {}",
+            audited[0]
+        );
         // Diff and metrics agree on households moved.
         let (_, diff) = get(addr, &format!("/api/plans/{id}/diff")).await;
         assert_eq!(
