@@ -859,8 +859,9 @@ pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
             continue;
         }
         // Split in either plan: unit by unit, grouped by (from, to).
-        let mut pairs: BTreeMap<(Option<String>, Option<String>), (Vec<i32>, i64)> =
-            BTreeMap::new();
+        // (from, to) → (units, households).
+        type Pair = (Option<String>, Option<String>);
+        let mut pairs: BTreeMap<Pair, (Vec<i32>, i64)> = BTreeMap::new();
         let mut per_unit: BTreeMap<Option<i32>, i64> = BTreeMap::new();
         for h in store.households(building).await? {
             *per_unit.entry(h.unit).or_default() += 1;
