@@ -805,3 +805,87 @@ async fn kept_grids_stay_out_of_manual_moves() {
         assert_tiles(n, &plan2, &community);
     }
 }
+
+#[tokio::test]
+async fn a_draft_whose_buildings_changed_is_not_edited_by_hand() {
+    for db in common::both().await {
+        let n = db.name;
+        demo(&db.store).await;
+        let community = db
+            .store
+            .regions(Some(RegionLevel::Community), None)
+            .await
+            .unwrap()
+            .remove(0);
+        let addr = serve(db.store.clone()).await;
+        let (_, draft) = post(
+            addr,
+            &format!("/api/communities/{}/plans", community.id),
+            json!({"warm_start": false, "seed": 3}),
+        )
+        .await;
+        let id = draft["plan_id"].as_i64().unwrap();
+        let buildings = db
+            .store
+            .buildings(&BuildingFilter {
+                community: Some(community.id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        // The community's footprints shifted by about a metre after the draft: the cells,
+        // and the borders between grids, are no longer those of the draft.
+        let mut data = wangge::demo::generate(1);
+        let ours: std::collections::HashSet<&str> =
+            buildings.iter().map(|b| b.source_id.as_str()).collect();
+        for r in data.buildings.iter_mut() {
+            if ours.contains(r.source_id.as_str()) {
+                geo::Translate::translate_mut(&mut r.footprint, 1e-5, 0.0);
+            }
+        }
+        import_dataset(
+            &db.store,
+            data,
+            "demo",
+            std::path::Path::new("demo"),
+            &PrepareOptions::default(),
+            vec![],
+        )
+        .await
+        .unwrap();
+        let (plan0, assign0) = snapshot(addr, &db.store, id).await;
+        let grids = grids_of(&plan0);
+        let mut candidates: Vec<(f64, i64, String)> = Vec::new();
+        for b in &buildings {
+            let from = assign0.iter().find(|a| a.0 == b.id).unwrap().1;
+            for g in grids.iter().filter(|g| g.0 != from) {
+                candidates.push((distance(&b.footprint, &g.2), b.id, g.1.clone()));
+            }
+        }
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut refused = None;
+        for (_, b, to) in candidates.iter().take(20) {
+            let (s, e) = post(
+                addr,
+                &format!("/api/plans/{id}/moves"),
+                json!({"buildings": [b], "to_grid": to}),
+            )
+            .await;
+            assert_ne!(s, 200, "{n}: a move on a stale draft was stored: {e}");
+            if s != 422 {
+                refused = Some((s, e));
+                break;
+            }
+        }
+        let (s, e) = refused.expect("a move that passes the rules");
+        assert_eq!(s, 409, "{n}: {e}");
+        assert!(
+            e["error"]
+                .as_str()
+                .unwrap()
+                .contains("changed since it was computed; compute a new draft"),
+            "{n}: {e}"
+        );
+        assert_eq!(snapshot(addr, &db.store, id).await, (plan0, assign0), "{n}");
+    }
+}

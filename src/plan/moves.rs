@@ -354,8 +354,21 @@ pub async fn move_buildings(
         }
     }
 
-    // Boundaries and figures of the grids involved.
+    // Boundaries and figures of the grids involved. The other grids' boundaries, rebuilt
+    // from the same cells, must be the stored ones: else buildings changed since the draft
+    // was computed and the new boundaries would not fit the stored ones.
     let boundaries = tessellate::grid_boundaries(&t, &assignment, standard.len());
+    for (label, (g, rebuilt)) in standard.iter().zip(&boundaries).enumerate() {
+        if !involved.contains(&(label as u32)) && after[label].nodes > 0 && *rebuilt != g.boundary {
+            return Err(PlanError::NotEditable {
+                plan: plan_id,
+                reason: format!(
+                    "grid {}'s cells are no longer those of the draft: buildings of the community changed since it was computed; compute a new draft",
+                    g.code
+                ),
+            });
+        }
+    }
     let within = min..=max;
     for &label in &involved {
         let s = &after[label as usize];
