@@ -125,7 +125,6 @@ pub fn router(state: AppState, web_dir: PathBuf) -> Router {
         .route("/api/plans/{id}/diff", get(plans::diff))
         .route("/api/plans/{id}/publish", post(plans::publish))
         .route("/api/plans/{id}/moves", post(plans::moves))
-        .route("/api/plans/{id}/moves", post(plans::moves))
         .route(
             "/api/lookup",
             get(lookup::one)

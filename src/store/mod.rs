@@ -28,7 +28,7 @@ pub use dialect::Dialect;
 pub use features::{FeatureLayer, FeaturePage, FeatureQuery, LayerFeatures, PropertyFilter};
 pub use grid_edit::{GridEditError, GridFields};
 pub use layers::{Layer, LayerVersions, Person, Summary};
-pub use plans::{NewGrid, NewPlan, Plan, PublishRefusal};
+pub use plans::{MoveRefusal, NewGrid, NewPlan, Plan, PlanMove, PublishRefusal};
 pub use plans::{NewUnitAssignment, UnitAssignment};
 pub use read::{BuildingFilter, BuildingScope};
 pub use types::*;

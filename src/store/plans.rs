@@ -109,13 +109,36 @@ pub enum PublishRefusal {
     Superseded { published_plan_id: Option<i64> },
 }
 
-/// Why a publish was refused.
+/// A manual move of buildings between two grids of a draft, with everything it changes:
+/// written by [`Store::move_buildings`] in one transaction.
+#[derive(Debug, Clone)]
+pub struct PlanMove {
+    pub plan_id: i64,
+    /// The plan's metrics text as the move was computed from: the move is refused when
+    /// the stored text differs (another move or a recomputation came first).
+    pub expected_metrics: String,
+    /// The plan's metrics text after the move.
+    pub metrics: String,
+    /// The published plan the draft was computed against (refused when it is no longer
+    /// the published one).
+    pub base_plan_id: Option<i64>,
+    /// (building id, grid id it leaves).
+    pub buildings: Vec<(i64, i64)>,
+    /// The grid the buildings join.
+    pub to_grid: i64,
+    /// New boundaries of the grids involved: (grid id, boundary).
+    pub boundaries: Vec<(i64, MultiPolygon<f64>)>,
+}
+
+/// Why a manual move was refused by the store (nothing written).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum PublishRefusal {
-    /// The plan is not a draft (already published or retired).
+pub enum MoveRefusal {
+    /// The plan is not a draft (published or retired).
     NotDraft(PlanStatus),
     /// Another plan was published for the community after this draft was computed.
     Superseded { published_plan_id: Option<i64> },
+    /// The draft changed after the move was computed (another move came first).
+    Changed,
 }
 
 const PLAN_COLS: &str =
@@ -393,6 +416,101 @@ impl Store {
         bump_revision(&mut tx, ADDRESSES_REVISION).await?;
         // New grids, buildings' grid ids, workers' grids.
         bump_layers(&mut tx, &[Layer::Grids, Layer::Buildings, Layer::Workers]).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Applies a manual move to a draft in one transaction: the buildings' assignment, the
+    /// boundaries of the grids involved and the plan's metrics. Refused, changing
+    /// nothing, when the plan is not a draft, another plan was published since the draft
+    /// was computed, or the draft changed since the move was computed (its metrics text
+    /// or a building's grid differ).
+    pub async fn move_buildings(
+        &self,
+        m: &PlanMove,
+    ) -> Result<Result<(), MoveRefusal>, StoreError> {
+        let mut tx = self.begin().await?;
+        // The same locks as a publish, so that a move and a publish of the same draft run
+        // one after the other.
+        let lock = match tx.dialect() {
+            super::Dialect::Postgres => {
+                "SELECT id FROM plans WHERE community_id = (SELECT community_id FROM plans WHERE id = $1) ORDER BY id FOR UPDATE"
+            }
+            super::Dialect::Sqlite => "UPDATE plans SET id = id WHERE id = $1",
+        };
+        tx.execute(lock, vec![Val::int(m.plan_id)], "locking plans")
+            .await?;
+        let sql = format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1");
+        let plan: Plan = match tx
+            .fetch_all::<PlanRow>(&sql, vec![Val::int(m.plan_id)], "reading a plan")
+            .await?
+            .pop()
+        {
+            Some(row) => row.try_into()?,
+            None => {
+                return Err(StoreError::UnknownReference {
+                    what: "plan",
+                    reference: m.plan_id.to_string(),
+                })
+            }
+        };
+        if plan.status != PlanStatus::Draft {
+            return Ok(Err(MoveRefusal::NotDraft(plan.status)));
+        }
+        let current = tx
+            .fetch_id(
+                "SELECT id FROM plans WHERE community_id = $1 AND status = 'published'",
+                vec![Val::int(plan.community_id)],
+                "reading the published plan",
+            )
+            .await?;
+        if current != plan.base_plan_id || current != m.base_plan_id {
+            return Ok(Err(MoveRefusal::Superseded {
+                published_plan_id: current,
+            }));
+        }
+        if plan.metrics != m.expected_metrics {
+            return Ok(Err(MoveRefusal::Changed));
+        }
+        for &(building, from) in &m.buildings {
+            let n = tx
+                .execute(
+                    "UPDATE plan_assignments SET grid_id = $4 WHERE plan_id = $1 AND building_id = $2 AND grid_id = $3",
+                    vec![
+                        Val::int(m.plan_id),
+                        Val::int(building),
+                        Val::int(from),
+                        Val::int(m.to_grid),
+                    ],
+                    "moving a building",
+                )
+                .await?;
+            if n != 1 {
+                return Ok(Err(MoveRefusal::Changed));
+            }
+        }
+        for (grid, boundary) in &m.boundaries {
+            let sql = format!(
+                "UPDATE grids SET {} WHERE id = $6 AND plan_id = $7",
+                tx.dialect().geom_set(1)
+            );
+            tx.execute(
+                &sql,
+                vec![
+                    Val::Geom(Geometry::MultiPolygon(boundary.clone())),
+                    Val::int(*grid),
+                    Val::int(m.plan_id),
+                ],
+                &format!("writing the boundary of grid {grid}"),
+            )
+            .await?;
+        }
+        tx.execute(
+            "UPDATE plans SET metrics = $2 WHERE id = $1",
+            vec![Val::int(m.plan_id), Val::text(&m.metrics)],
+            "writing the plan's metrics",
+        )
+        .await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
