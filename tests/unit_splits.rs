@@ -301,6 +301,32 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
                 .collect();
             assert_eq!(listed, want, "{n}");
 
+            // A grid worker of the building's own grid sees only its own units' entries:
+            // the other grids lie outside their scope.
+            let own = published_grid[s.grid_code.as_str()];
+            let (_, token) =
+                common::user_with_token(&db.store, wangge::auth::Role::GridWorker, &[], &[own])
+                    .await;
+            let scoped: Value = common::client_with(&token)
+                .get(format!(
+                    "http://{addr}/api/lookup?lon={}&lat={}",
+                    p.x(),
+                    p.y()
+                ))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let seen: Vec<i64> = scoped["by_unit"]
+                .as_array()
+                .map(|l| l.iter().map(|u| u["grid_id"].as_i64().unwrap()).collect())
+                .unwrap_or_default();
+            assert_eq!(scoped["grid"]["id"].as_i64(), Some(own), "{n}: {scoped}");
+            assert!(!seen.is_empty(), "{n}: {scoped}");
+            assert!(seen.iter().all(|g| *g == own), "{n}: {scoped}");
+
             // Each of its grids counts the households of its own units (tiles, summary).
             let totals = db.store.grid_totals().await.unwrap();
             for (g, c) in s.groups.iter().zip(&s.grids) {

@@ -43,8 +43,18 @@ fn scoped_answer<'a>(caller: &Caller, index: &'a GridIndex, lon: f64, lat: f64) 
     if caller.sees_all() {
         return a;
     }
-    match &a.responsible {
-        Some(r) if caller.sees_grid(r.grid.id) => a,
+    match a.responsible {
+        Some(mut r) if caller.sees_grid(r.grid.id) => {
+            // A split building's other grids may lie outside the caller's scope.
+            if r.by_unit.iter().any(|u| !caller.sees_grid(u.grid_id)) {
+                let seen = r.by_unit.iter().filter(|u| caller.sees_grid(u.grid_id));
+                r.by_unit = seen.cloned().collect();
+            }
+            Answer {
+                responsible: Some(r),
+                ..a
+            }
+        }
         _ => Answer {
             lon,
             lat,

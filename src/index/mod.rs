@@ -10,6 +10,7 @@
 mod cells;
 pub mod synthetic;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
@@ -65,6 +66,12 @@ pub struct RegionRef {
     parent_id: Option<i64>,
 }
 
+// serde's skip_serializing_if hands over a reference to the field itself.
+#[allow(clippy::ptr_arg)]
+fn is_empty(list: &Cow<'_, [UnitGrid]>) -> bool {
+    list.is_empty()
+}
+
 /// A unit (单元) of a building split between grids, and the grid holding it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitGrid {
@@ -84,8 +91,8 @@ pub struct Responsible<'a> {
     pub workers: &'a [Worker],
     /// When the grid is one of the grids of a building split by unit (which share the
     /// building's cell): every unit of that building and the grid holding it.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub by_unit: &'a [UnitGrid],
+    #[serde(skip_serializing_if = "is_empty")]
+    pub by_unit: Cow<'a, [UnitGrid]>,
 }
 
 struct IndexedGrid {
@@ -323,7 +330,7 @@ impl GridIndex {
             street,
             district,
             workers: &entry.workers,
-            by_unit: &entry.by_unit,
+            by_unit: Cow::Borrowed(&entry.by_unit),
         })
     }
 
