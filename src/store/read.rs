@@ -148,13 +148,18 @@ impl Store {
         }
         if let Some(scope) = &filter.scope {
             let mut alternatives = vec!["1 = 0".to_string()];
-            for (column, ids) in [("b.community_id", &scope.communities), ("pa.grid_id", &scope.grids)] {
+            for (column, ids) in [
+                ("b.community_id", &scope.communities),
+                ("pa.grid_id", &scope.grids),
+            ] {
                 if ids.is_empty() {
                     continue;
                 }
                 let first = vals.len() + 1;
                 vals.extend(ids.iter().map(|&id| Val::int(id)));
-                let params: Vec<String> = (first..first + ids.len()).map(|n| format!("${n}")).collect();
+                let params: Vec<String> = (first..first + ids.len())
+                    .map(|n| format!("${n}"))
+                    .collect();
                 alternatives.push(format!("{column} IN ({})", params.join(", ")));
             }
             sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
