@@ -14,23 +14,8 @@ use serde_json::{json, Value};
 use sqlx::Connection;
 use wangge::api::AppState;
 use wangge::auth::{AuthConfig, Role};
-use wangge::import::import_dataset;
-use wangge::import::prepare::PrepareOptions;
 use wangge::model::RegionLevel;
 use wangge::store::{Building, Store};
-
-async fn demo(store: &Store) {
-    import_dataset(
-        store,
-        wangge::demo::generate(1),
-        "demo",
-        std::path::Path::new("demo"),
-        &PrepareOptions::default(),
-        vec![],
-    )
-    .await
-    .unwrap();
-}
 
 /// Ids the matrix uses: a street, two communities of it, two grids of the first
 /// community and one of the second, and a building in each of those grids.
@@ -162,7 +147,7 @@ async fn users(store: &Store, f: &Fixture) -> Users {
 async fn roles_and_scopes_decide_every_endpoint() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let f = fixture(&db.store).await;
         let u = users(&db.store, &f).await;
         let state = AppState::load(db.store.clone()).await.unwrap();
@@ -603,7 +588,7 @@ fn urlencode(s: &str) -> String {
 async fn personal_data_is_masked_unless_the_role_may_unmask_and_unmasked_reads_are_audited() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let f = fixture(&db.store).await;
         let u = users(&db.store, &f).await;
         let addr = common::serve_state(AppState::load(db.store.clone()).await.unwrap()).await;
@@ -781,7 +766,7 @@ async fn me_with_cookie(addr: SocketAddr, cookie: &str) -> (u16, Value) {
 async fn login_sessions_expire_logout_ends_them_and_failures_are_rate_limited() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let f = fixture(&db.store).await;
         let (worker, _) = common::user_with_token(&db.store, Role::GridWorker, &[], &[f.g1]).await;
         let (other, _) = common::user_with_token(&db.store, Role::Viewer, &[], &[]).await;
@@ -905,7 +890,7 @@ async fn login_sessions_expire_logout_ends_them_and_failures_are_rate_limited() 
 async fn limits_on_body_size_request_time_and_statement_time_answer_clearly() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let f = fixture(&db.store).await;
         let (_, admin) = common::user_with_token(&db.store, Role::Administrator, &[], &[]).await;
         // Two servers sharing one state (and its token cache): one with the default request
@@ -994,7 +979,7 @@ async fn limits_on_body_size_request_time_and_statement_time_answer_clearly() {
 #[tokio::test]
 async fn demo_users_are_created_per_role_and_can_log_in() {
     let db = common::sqlite().await;
-    demo(&db.store).await;
+    common::import_demo(&db.store, 1).await;
     let users = wangge::auth::create_demo_users(&db.store, Some("demo-pass-1"))
         .await
         .unwrap();

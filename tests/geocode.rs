@@ -5,9 +5,9 @@ mod common;
 
 use serde_json::Value;
 use wangge::api::AppState;
+use wangge::import::import_osm;
 use wangge::import::osm::OsmOptions;
 use wangge::import::prepare::PrepareOptions;
-use wangge::import::{import_dataset, import_osm};
 
 async fn serve(state: AppState) -> std::net::SocketAddr {
     let store = state.store.clone();
@@ -42,16 +42,7 @@ async fn chinese_addresses_find_the_building_and_its_grid() {
             })
             .unwrap()
             .clone();
-        import_dataset(
-            &db.store,
-            dataset,
-            "demo",
-            std::path::Path::new("demo"),
-            &PrepareOptions::default(),
-            vec![],
-        )
-        .await
-        .unwrap();
+        common::import_demo_dataset(&db.store, dataset).await;
         let stored = db
             .store
             .buildings(&Default::default())

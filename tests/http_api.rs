@@ -5,15 +5,10 @@ mod common;
 use std::net::SocketAddr;
 
 use serde_json::Value;
-use wangge::import::import_dataset;
-use wangge::import::prepare::PrepareOptions;
 use wangge::store::Store;
 
 async fn serve(store: Store) -> SocketAddr {
-    let state = wangge::api::AppState::load(store.clone()).await.unwrap();
-    let addr = common::serve_state(state).await;
-    common::authorize(addr, &store).await;
-    addr
+    common::serve_store(&store).await.0
 }
 
 async fn get(addr: SocketAddr, path: &str) -> (u16, Value) {
@@ -29,16 +24,7 @@ async fn get(addr: SocketAddr, path: &str) -> (u16, Value) {
 #[tokio::test]
 async fn the_read_api_serves_regions_grids_and_buildings() {
     for db in common::both().await {
-        import_dataset(
-            &db.store,
-            wangge::demo::generate(2),
-            "demo",
-            std::path::Path::new("demo"),
-            &PrepareOptions::default(),
-            vec![],
-        )
-        .await
-        .unwrap();
+        common::import_demo(&db.store, 2).await;
         let addr = serve(db.store.clone()).await;
         let n = db.name;
 

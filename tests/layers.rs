@@ -14,8 +14,6 @@ use geozero::mvt::{Message, Tile};
 use geozero::ToGeo;
 use serde_json::Value;
 use wangge::auth::{add_user, issue_token, Role};
-use wangge::import::import_dataset;
-use wangge::import::prepare::PrepareOptions;
 use wangge::store::{BuildingFilter, Store};
 use wangge::tiles::cut::{tile_box, EXTENT};
 use wangge::tiles::source::mercator;
@@ -50,16 +48,7 @@ impl Server {
 
 /// The demo street in `store`, a server over it, and an administrator's token.
 async fn demo_server(store: &Store) -> (Server, String) {
-    import_dataset(
-        store,
-        wangge::demo::generate(2),
-        "demo",
-        std::path::Path::new("demo"),
-        &PrepareOptions::default(),
-        vec![],
-    )
-    .await
-    .unwrap();
+    common::import_demo(store, 2).await;
     add_user(
         store,
         "admin",

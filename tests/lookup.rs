@@ -12,7 +12,7 @@ use sqlx::Connection;
 use wangge::import::geojson::{GeoJsonOptions, Layer};
 use wangge::import::osm::{CommunitySource, OsmOptions};
 use wangge::import::prepare::PrepareOptions;
-use wangge::import::{import_dataset, import_geojson, import_osm};
+use wangge::import::{import_geojson, import_osm};
 use wangge::index::LiveIndex;
 use wangge::store::Store;
 
@@ -154,16 +154,7 @@ async fn wudaokou_and_shanghai_lookups_agree_with_postgis() {
 #[tokio::test]
 async fn demo_lookups_agree_with_postgis_on_shared_edges_too() {
     let db = common::postgres().await;
-    import_dataset(
-        &db.store,
-        wangge::demo::generate(1),
-        "demo",
-        std::path::Path::new("demo"),
-        &PrepareOptions::default(),
-        vec![],
-    )
-    .await
-    .unwrap();
+    common::import_demo(&db.store, 1).await;
     agree_with_postgis(&db, "demo").await;
     // A vertex shared by two grids goes to the lower id.
     let grids = db.store.grids(None).await.unwrap();
@@ -205,25 +196,13 @@ async fn demo_lookups_agree_with_postgis_on_shared_edges_too() {
 }
 
 async fn serve(store: Store) -> (SocketAddr, std::sync::Arc<LiveIndex>) {
-    let state = wangge::api::AppState::load(store.clone()).await.unwrap();
-    let index = state.index.clone();
-    let addr = common::serve_state(state).await;
-    common::authorize(addr, &store).await;
-    (addr, index)
+    let (addr, state) = common::serve_store(&store).await;
+    (addr, state.index)
 }
 
 async fn demo_server() -> (common::TestDb, SocketAddr, std::sync::Arc<LiveIndex>) {
     let db = common::sqlite().await;
-    import_dataset(
-        &db.store,
-        wangge::demo::generate(1),
-        "demo",
-        std::path::Path::new("demo"),
-        &PrepareOptions::default(),
-        vec![],
-    )
-    .await
-    .unwrap();
+    common::import_demo(&db.store, 1).await;
     let (addr, index) = serve(db.store.clone()).await;
     (db, addr, index)
 }

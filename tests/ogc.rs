@@ -11,8 +11,6 @@ use std::process::Command;
 use geo::{BoundingRect, Contains, InteriorPoint, MapCoords};
 use reqwest::Method;
 use serde_json::{json, Value};
-use wangge::import::import_dataset;
-use wangge::import::prepare::PrepareOptions;
 use wangge::store::Store;
 
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -21,26 +19,10 @@ const EPSG3857: &str = "http://www.opengis.net/def/crs/EPSG/0/3857";
 const EPSG4490: &str = "http://www.opengis.net/def/crs/EPSG/0/4490";
 const GCJ02: &str = "http://www.opengis.net/def/crs/wangge/0/gcj02";
 
-async fn demo(store: &Store) {
-    import_dataset(
-        store,
-        wangge::demo::generate(2),
-        "demo",
-        std::path::Path::new("demo"),
-        &PrepareOptions::default(),
-        vec![],
-    )
-    .await
-    .unwrap();
-}
-
 /// The real server on loopback; every request of these tests carries an administrator's
 /// API token (registered with `common::authorize`).
 async fn serve(store: Store) -> SocketAddr {
-    let state = wangge::api::AppState::load(store.clone()).await.unwrap();
-    let addr = common::serve_state(state).await;
-    common::authorize(addr, &store).await;
-    addr
+    common::serve_store(&store).await.0
 }
 
 /// A response: status, headers, JSON body (or the text as a JSON string).
@@ -153,7 +135,7 @@ async fn read_all(url: &str) -> (Vec<i64>, usize, i64) {
 async fn documents_paging_bbox_filters_and_crs() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 2).await;
         let addr = serve(db.store.clone()).await;
         let base = format!("http://{addr}/ogc");
 
@@ -541,7 +523,7 @@ fn polygon_json(p: &geo::MultiPolygon) -> Value {
 async fn part4_edits_grids_and_the_lookup_follows() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 2).await;
         let addr = serve(db.store.clone()).await;
         let base = format!("http://{addr}/ogc");
         let items = format!("{base}/collections/grids/items");
@@ -863,7 +845,7 @@ async fn run(program: &'static str, args: Vec<String>, token: &str) -> (String, 
 async fn gdal_reads_every_collection_across_pages() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 2).await;
         let addr = serve(db.store.clone()).await;
         let url = format!("OAPIF:http://{addr}/ogc");
         let token = common::token_for(addr);
@@ -963,7 +945,7 @@ async fn gdal_reads_every_collection_across_pages() {
 async fn owslib_lists_collections_and_fetches_items() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 2).await;
         let addr = serve(db.store.clone()).await;
         let script = r#"
 import json, sys

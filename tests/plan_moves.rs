@@ -10,30 +10,11 @@ use std::net::SocketAddr;
 
 use geo::{Area, BooleanOps, Distance, Euclidean, InteriorPoint, MultiPolygon, Validation};
 use serde_json::{json, Value};
-use wangge::api::AppState;
-use wangge::import::import_dataset;
-use wangge::import::prepare::PrepareOptions;
 use wangge::model::RegionLevel;
 use wangge::store::{Building, BuildingFilter, Region, Store};
 
-async fn demo(store: &Store) {
-    import_dataset(
-        store,
-        wangge::demo::generate(1),
-        "demo",
-        std::path::Path::new("demo"),
-        &PrepareOptions::default(),
-        vec![],
-    )
-    .await
-    .unwrap();
-}
-
 async fn serve(store: Store) -> SocketAddr {
-    let state = AppState::load(store.clone()).await.unwrap();
-    let addr = common::serve_state(state).await;
-    common::authorize(addr, &store).await;
-    addr
+    common::serve_store(&store).await.0
 }
 
 async fn post(addr: SocketAddr, path: &str, body: Value) -> (u16, Value) {
@@ -137,7 +118,7 @@ fn distance(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> f64 {
 async fn manual_moves_are_checked_stored_and_published() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let communities = db
             .store
             .regions(Some(RegionLevel::Community), None)
@@ -524,7 +505,7 @@ async fn manual_moves_are_checked_stored_and_published() {
 async fn moves_need_the_permission_to_compute_plans() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let community = db
             .store
             .regions(Some(RegionLevel::Community), None)
@@ -655,7 +636,7 @@ async fn the_cli_moves_buildings_in_a_draft() {
 async fn kept_grids_stay_out_of_manual_moves() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         // A community whose published plan has a virtual grid (a school campus).
         let campus_grid = db
             .store
@@ -810,7 +791,7 @@ async fn kept_grids_stay_out_of_manual_moves() {
 async fn a_draft_whose_buildings_changed_is_not_edited_by_hand() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let community = db
             .store
             .regions(Some(RegionLevel::Community), None)
@@ -843,16 +824,7 @@ async fn a_draft_whose_buildings_changed_is_not_edited_by_hand() {
                 geo::Translate::translate_mut(&mut r.footprint, 1e-5, 0.0);
             }
         }
-        import_dataset(
-            &db.store,
-            data,
-            "demo",
-            std::path::Path::new("demo"),
-            &PrepareOptions::default(),
-            vec![],
-        )
-        .await
-        .unwrap();
+        common::import_demo_dataset(&db.store, data).await;
         let (plan0, assign0) = snapshot(addr, &db.store, id).await;
         let grids = grids_of(&plan0);
         let mut candidates: Vec<(f64, i64, String)> = Vec::new();

@@ -8,29 +8,11 @@ use std::net::SocketAddr;
 use geo::{Area, BooleanOps, MultiPolygon, Validation};
 use serde_json::{json, Value};
 use wangge::api::AppState;
-use wangge::import::import_dataset;
-use wangge::import::prepare::PrepareOptions;
 use wangge::model::RegionLevel;
 use wangge::store::Store;
 
-async fn demo(store: &Store) {
-    import_dataset(
-        store,
-        wangge::demo::generate(1),
-        "demo",
-        std::path::Path::new("demo"),
-        &PrepareOptions::default(),
-        vec![],
-    )
-    .await
-    .unwrap();
-}
-
 async fn serve(store: Store) -> (SocketAddr, AppState) {
-    let state = AppState::load(store.clone()).await.unwrap();
-    let addr = common::serve_state(state.clone()).await;
-    common::authorize(addr, &store).await;
-    (addr, state)
+    common::serve_store(&store).await
 }
 
 async fn post(addr: SocketAddr, path: &str, body: Value) -> (u16, Value) {
@@ -58,7 +40,7 @@ fn multipolygon(v: &Value) -> MultiPolygon<f64> {
 async fn a_draft_tiles_the_community_and_publishing_replaces_its_grids() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let community = db
             .store
             .regions(Some(RegionLevel::Community), None)
@@ -216,7 +198,7 @@ async fn a_draft_tiles_the_community_and_publishing_replaces_its_grids() {
 async fn two_planners_publishing_at_once_one_wins_the_other_is_told() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         let community = db
             .store
             .regions(Some(RegionLevel::Community), None)
@@ -270,7 +252,7 @@ async fn two_planners_publishing_at_once_one_wins_the_other_is_told() {
 #[tokio::test]
 async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_explained() {
     let db = common::sqlite().await;
-    demo(&db.store).await;
+    common::import_demo(&db.store, 1).await;
     let community = db
         .store
         .regions(Some(RegionLevel::Community), None)
@@ -391,7 +373,7 @@ async fn the_cli_partitions_publishes_and_exports() {
 async fn virtual_grids_are_kept_apart_and_oversized_buildings_get_a_unit_split() {
     for db in common::both().await {
         let n = db.name;
-        demo(&db.store).await;
+        common::import_demo(&db.store, 1).await;
         // A community whose published plan has a virtual grid (a school campus).
         let virtual_grids: Vec<wangge::store::Grid> = db
             .store

@@ -5,7 +5,7 @@ mod common;
 use common::{both, fingerprint, shared_data, temp_file};
 use wangge::import::osm::OsmOptions;
 use wangge::import::prepare::PrepareOptions;
-use wangge::import::{import_dataset, import_households, import_osm, import_people};
+use wangge::import::{import_households, import_osm, import_people};
 use wangge::model::{CameraClass, WorkerRole};
 
 #[tokio::test]
@@ -80,16 +80,7 @@ async fn the_demo_street_is_complete_and_identical_in_both_backends() {
     let mut prints = Vec::new();
     for db in both().await {
         let dataset = wangge::demo::generate(1);
-        import_dataset(
-            &db.store,
-            dataset,
-            "demo",
-            std::path::Path::new("demo"),
-            &PrepareOptions::default(),
-            vec![],
-        )
-        .await
-        .unwrap();
+        common::import_demo_dataset(&db.store, dataset).await;
         let c = db.store.counts().await.unwrap();
         assert_eq!((c.districts, c.streets), (1, 1), "{}", db.name);
         assert!(
@@ -166,16 +157,7 @@ async fn the_demo_street_is_complete_and_identical_in_both_backends() {
 async fn the_demo_can_be_written_twice_without_duplicates() {
     let db = common::sqlite().await;
     for _ in 0..2 {
-        import_dataset(
-            &db.store,
-            wangge::demo::generate(3),
-            "demo",
-            std::path::Path::new("demo"),
-            &PrepareOptions::default(),
-            vec![],
-        )
-        .await
-        .unwrap();
+        common::import_demo(&db.store, 3).await;
     }
     let c = db.store.counts().await.unwrap();
     let fresh = wangge::demo::generate(3);

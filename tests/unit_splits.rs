@@ -12,8 +12,6 @@ use std::net::SocketAddr;
 use geo::{Area, BooleanOps};
 use serde_json::Value;
 use wangge::api::AppState;
-use wangge::import::import_dataset;
-use wangge::import::prepare::PrepareOptions;
 use wangge::model::GridKind;
 use wangge::plan::PlanRequest;
 use wangge::store::{Building, BuildingFilter};
@@ -55,16 +53,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
         {
             h.unit = None;
         }
-        import_dataset(
-            &db.store,
-            data,
-            "demo",
-            std::path::Path::new("demo"),
-            &PrepareOptions::default(),
-            vec![],
-        )
-        .await
-        .unwrap();
+        common::import_demo_dataset(&db.store, data).await;
         let all = db
             .store
             .buildings(&BuildingFilter::default())

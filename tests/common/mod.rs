@@ -152,6 +152,36 @@ pub async fn fingerprint(
     (counts, buildings)
 }
 
+/// Imports the demo street generated from `seed`, as `wangge demo` does (source "demo").
+pub async fn import_demo(store: &Store, seed: u64) {
+    import_demo_dataset(store, wangge::demo::generate(seed)).await;
+}
+
+/// Imports `dataset` (a demo street, perhaps edited by the test) under source "demo".
+pub async fn import_demo_dataset(store: &Store, dataset: wangge::model::Dataset) {
+    wangge::import::import_dataset(
+        store,
+        dataset,
+        "demo",
+        std::path::Path::new("demo"),
+        &wangge::import::prepare::PrepareOptions::default(),
+        vec![],
+    )
+    .await
+    .expect("import the demo street");
+}
+
+/// Starts the real server over a fresh [`AppState`](wangge::api::AppState) of `store` and
+/// registers an administrator's token for [`client`] and [`get_url`].
+pub async fn serve_store(store: &Store) -> (std::net::SocketAddr, wangge::api::AppState) {
+    let state = wangge::api::AppState::load(store.clone())
+        .await
+        .expect("load the application state");
+    let addr = serve_state(state.clone()).await;
+    authorize(addr, store).await;
+    (addr, state)
+}
+
 // ---- Authentication helpers: every /api endpoint but /healthz and /api/login needs a
 // session or an API token.
 
