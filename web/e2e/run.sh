@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the web map in headless Chromium (playwright-core driving the
 # system's `chromium`): builds wangge and the web map, generates the demo street into a
-# throwaway SQLite file (with demo users when wangge supports them), serves it on a free
+# throwaway SQLite file with a demo user per role, serves it on a free
 # loopback port, runs web/e2e/*.test.mjs with node's test runner and stops the server.
 # Screenshots go to target/e2e-artifacts/.
 set -euo pipefail
@@ -30,13 +30,8 @@ trap cleanup EXIT
 
 db="sqlite:$work/e2e.sqlite"
 export WANGGE_E2E_PASSWORD=${WANGGE_E2E_PASSWORD:-wangge-e2e-Demo1}
-demo_args=(demo --fresh --seed 1)
-if "$WANGGE_BIN" demo --help | grep -q -- "--demo-password"; then
-  demo_args+=(--demo-password "$WANGGE_E2E_PASSWORD")
-  export WANGGE_E2E_AUTH=1
-else
-  export WANGGE_E2E_AUTH=0
-fi
+demo_args=(demo --fresh --seed 1 --demo-password "$WANGGE_E2E_PASSWORD")
+export WANGGE_E2E_AUTH=1
 "$WANGGE_BIN" --db "$db" "${demo_args[@]}" > "$work/demo.log"
 
 port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
