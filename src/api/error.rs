@@ -42,6 +42,9 @@ pub enum ApiError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The server itself failed (e.g. a spawned task panicked); details go to the log.
+    #[error("internal error while {0}")]
+    Internal(String),
 }
 
 impl From<crate::auth::AuthError> for ApiError {
@@ -119,6 +122,7 @@ impl IntoResponse for ApiError {
                 tracing::error!("store error: {e}");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let message = match &self {
             ApiError::Store(e) if is_statement_timeout(e) => {

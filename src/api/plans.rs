@@ -101,10 +101,7 @@ pub async fn history(
 fn joined<T>(r: Result<Result<T, ApiError>, tokio::task::JoinError>) -> Result<T, ApiError> {
     r.unwrap_or_else(|e| {
         tracing::error!("a plan task failed: {e}");
-        Err(ApiError::Store(crate::store::StoreError::Database {
-            context: "running a plan task".into(),
-            source: sqlx::Error::WorkerCrashed,
-        }))
+        Err(ApiError::Internal("running a plan task".into()))
     })
 }
 

@@ -341,6 +341,45 @@ fn check_body_id(b: &Body, id: i64) -> Result<(), ApiError> {
     }
 }
 
+/// What PUT and PATCH on a grid share before reading its properties: the collection
+/// (`Err(response)` when it is read-only), the grid's id and stored state when the caller
+/// may edit it, and the parsed body, whose id (if any) must be the URL's.
+async fn item_edit(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    body: &Bytes,
+    partial: bool,
+) -> Result<Result<(&'static Collection, i64, crate::store::Grid, Body), Response>, ApiError> {
+    let Path((cid, fid)) = ids?;
+    let c = find(&cid)?;
+    if let Some(r) = refuse_read_only(c, allow_item(c)) {
+        return Ok(Err(r));
+    }
+    let (id, grid) = editable(state, caller, &fid).await?;
+    let b = parse_body(body, body_crs(headers)?, partial)?;
+    check_body_id(&b, id)?;
+    Ok(Ok((c, id, grid, b)))
+}
+
+/// Stores an edit of grid `id` (within the caller's communities), audits it as `action`
+/// and answers with the grid as written.
+async fn store_edit(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    c: &Collection,
+    id: i64,
+    fields: &GridFields,
+    action: &str,
+) -> Result<Response, ApiError> {
+    editable_community(caller, fields.community_id)?;
+    state.store.replace_grid(id, fields).await?;
+    audit_edit(state, caller, action, id, fields).await?;
+    written(state, headers, c, id, StatusCode::OK).await
+}
+
 /// `PUT /ogc/collections/grids/items/{fid}`: replaces geometry and properties (`name`
 /// defaults to the code, `kind` to standard; the community cannot change).
 pub async fn replace(
@@ -350,14 +389,10 @@ pub async fn replace(
     ids: Result<Path<(String, String)>, PathRejection>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let Path((cid, fid)) = ids?;
-    let c = find(&cid)?;
-    if let Some(r) = refuse_read_only(c, allow_item(c)) {
-        return Ok(r);
-    }
-    let (id, grid) = editable(&state, &caller, &fid).await?;
-    let b = parse_body(&body, body_crs(&headers)?, false)?;
-    check_body_id(&b, id)?;
+    let (c, id, grid, b) = match item_edit(&state, &caller, &headers, ids, &body, false).await? {
+        Ok(edit) => edit,
+        Err(refusal) => return Ok(refusal),
+    };
     let p = &b.properties;
     let code = text_property(p, "code")?
         .ok_or_else(|| ApiError::BadRequest("request body: property code is required".into()))?;
@@ -368,10 +403,7 @@ pub async fn replace(
         kind: kind_property(p)?.unwrap_or(GridKind::Standard),
         boundary: b.geometry.unwrap_or_else(|| geo::MultiPolygon(vec![])),
     };
-    editable_community(&caller, fields.community_id)?;
-    state.store.replace_grid(id, &fields).await?;
-    audit_edit(&state, &caller, "grid.replace", id, &fields).await?;
-    written(&state, &headers, c, id, StatusCode::OK).await
+    store_edit(&state, &caller, &headers, c, id, &fields, "grid.replace").await
 }
 
 /// `PATCH /ogc/collections/grids/items/{fid}`: changes the given properties and/or the
@@ -383,14 +415,10 @@ pub async fn update(
     ids: Result<Path<(String, String)>, PathRejection>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let Path((cid, fid)) = ids?;
-    let c = find(&cid)?;
-    if let Some(r) = refuse_read_only(c, allow_item(c)) {
-        return Ok(r);
-    }
-    let (id, grid) = editable(&state, &caller, &fid).await?;
-    let b = parse_body(&body, body_crs(&headers)?, true)?;
-    check_body_id(&b, id)?;
+    let (c, id, grid, b) = match item_edit(&state, &caller, &headers, ids, &body, true).await? {
+        Ok(edit) => edit,
+        Err(refusal) => return Ok(refusal),
+    };
     let p = &b.properties;
     let fields = GridFields {
         community_id: community_property(p)?.unwrap_or(grid.community_id),
@@ -399,10 +427,7 @@ pub async fn update(
         kind: kind_property(p)?.unwrap_or(grid.kind),
         boundary: b.geometry.unwrap_or(grid.boundary),
     };
-    editable_community(&caller, fields.community_id)?;
-    state.store.replace_grid(id, &fields).await?;
-    audit_edit(&state, &caller, "grid.update", id, &fields).await?;
-    written(&state, &headers, c, id, StatusCode::OK).await
+    store_edit(&state, &caller, &headers, c, id, &fields, "grid.update").await
 }
 
 /// `DELETE /ogc/collections/grids/items/{fid}`: refused (409) while buildings or workers
