@@ -197,7 +197,7 @@ async fn demo_lookups_agree_with_postgis_on_shared_edges_too() {
 
 async fn serve(store: Store) -> (SocketAddr, std::sync::Arc<LiveIndex>) {
     let (addr, state) = common::serve_store(&store).await;
-    (addr, state.index)
+    (addr, state.index.clone())
 }
 
 async fn demo_server() -> (common::TestDb, SocketAddr, std::sync::Arc<LiveIndex>) {

@@ -14,8 +14,10 @@
 //! layer (the tiles) receive the versions read here (a request extension) and rebuild
 //! first when they are older.
 //!
-//! Which layers a path depends on is the table in [`layers_for`]. Calls the
-//! [`store`](crate::store) and [`auth`](crate::auth) only.
+//! Each layer route declares the layers it is made of where the router is built
+//! ([`cached`], [`cached_router`]): other routes (the lookup hot path among them) do not
+//! pass through this middleware at all. Calls the [`store`](crate::store) and
+//! [`auth`](crate::auth) only.
 
 use std::hash::{Hash, Hasher};
 
@@ -23,6 +25,8 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use axum::Router;
 
 use super::{ApiError, AppState};
 use crate::auth::Caller;
@@ -31,32 +35,74 @@ use crate::store::{Layer, LayerVersions};
 use Layer::*;
 
 /// Every layer a summary counts.
-const SUMMARY: &[Layer] = &[Regions, Grids, Buildings, Households, Cameras, Workers];
+pub const SUMMARY: &[Layer] = &[Regions, Grids, Buildings, Households, Cameras, Workers];
 
-/// The layers a GET of `path` is made of, or `None` for a path that is not a layer
-/// response (not cached).
-pub fn layers_for(path: &str) -> Option<&'static [Layer]> {
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    Some(match parts.as_slice() {
-        ["api", "regions"] | ["api", "regions", _] => &[Regions],
-        ["api", "regions", _, "summary"] | ["api", "grids", _, "summary"] => SUMMARY,
-        // Grid features carry their buildings' totals (bumped with the grids layer) and
-        // a grid's detail its workers.
-        ["api", "grids"] => &[Grids],
-        ["api", "grids", _] => &[Grids, Workers],
-        ["api", "buildings"] => &[Buildings],
-        ["api", "buildings", _] => &[Buildings, Households],
-        ["api", "households", _] => &[Households],
-        ["tiles", "grids.json"] | ["tiles", "grids", _, _, _] => &[Grids],
-        ["tiles", "buildings.json"] | ["tiles", "buildings", _, _, _] => &[Buildings],
-        _ => return crate::ogc::cached_layers(path),
-    })
+/// Which layers the GET responses of a route are made of.
+#[derive(Clone, Copy)]
+pub enum Layers {
+    /// Always these.
+    Fixed(&'static [Layer]),
+    /// Decided by the request path (a path parameter names the layer); `None`: the path
+    /// is not a layer response and is not tagged.
+    ByPath(fn(&str) -> Option<&'static [Layer]>),
 }
 
-/// The weak ETag of a response to `uri` made of `layers` at `versions`, for `caller`.
-/// A scoped caller's view also depends on the region tree and the grids (which decide
-/// what the scope covers), so their versions enter too.
-pub fn etag(versions: &LayerVersions, layers: &[Layer], uri: &str, caller: &Caller) -> String {
+impl Layers {
+    fn of(self, path: &str) -> Option<&'static [Layer]> {
+        match self {
+            Layers::Fixed(layers) => Some(layers),
+            Layers::ByPath(decide) => decide(path),
+        }
+    }
+}
+
+/// The middleware's state: the application's and the route's layers.
+#[derive(Clone)]
+pub struct Tagged {
+    state: AppState,
+    layers: Layers,
+}
+
+/// `route` with ETag/304 on its GET and HEAD responses, made of `layers`.
+pub fn cached(
+    route: MethodRouter<AppState>,
+    state: &AppState,
+    layers: Layers,
+) -> MethodRouter<AppState> {
+    let tagged = Tagged {
+        state: state.clone(),
+        layers,
+    };
+    route.route_layer(axum::middleware::from_fn_with_state(tagged, middleware))
+}
+
+/// Every route of `router` with ETag/304 on its GET and HEAD responses, made of `layers`.
+pub fn cached_router(
+    router: Router<AppState>,
+    state: &AppState,
+    layers: Layers,
+) -> Router<AppState> {
+    let tagged = Tagged {
+        state: state.clone(),
+        layers,
+    };
+    router.route_layer(axum::middleware::from_fn_with_state(tagged, middleware))
+}
+
+/// Request headers that change a response's links (OGC documents link to themselves as
+/// the client reached them), so enter its tag.
+const LINK_HEADERS: [&str; 3] = ["host", "x-forwarded-host", "x-forwarded-proto"];
+
+/// The weak ETag of a response to `uri` (requested with `headers`) made of `layers` at
+/// `versions`, for `caller`. A scoped caller's view also depends on the region tree and
+/// the grids (which decide what the scope covers), so their versions enter too.
+pub fn etag(
+    versions: &LayerVersions,
+    layers: &[Layer],
+    uri: &str,
+    headers: &HeaderMap,
+    caller: &Caller,
+) -> String {
     // Fixed keys: the same tag from every process and replica of one build.
     let mut h = std::collections::hash_map::DefaultHasher::new();
     versions.epoch.hash(&mut h);
@@ -65,6 +111,9 @@ pub fn etag(versions: &LayerVersions, layers: &[Layer], uri: &str, caller: &Call
         versions.of(*layer).hash(&mut h);
     }
     uri.hash(&mut h);
+    for name in LINK_HEADERS {
+        headers.get(name).map(HeaderValue::as_bytes).hash(&mut h);
+    }
     caller.user_id().hash(&mut h);
     caller.role().as_ref().hash(&mut h);
     caller.can_unmask().hash(&mut h);
@@ -100,14 +149,18 @@ fn set_cache_headers(headers: &mut HeaderMap, tag: &str) {
     );
 }
 
-/// The middleware: for a GET or HEAD of a layer path, identifies the caller (401 before
-/// anything else), reads the layer versions, answers 304 when the client's copy is
-/// current, and otherwise runs the handler and tags its 200 or 204 response.
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// The middleware: for a GET or HEAD of a layer response, identifies the caller (401
+/// before anything else), reads the layer versions, answers 304 when the client's copy
+/// is current, and otherwise runs the handler and tags its 200 or 204 response.
+async fn middleware(
+    State(Tagged { state, layers }): State<Tagged>,
+    req: Request,
+    next: Next,
+) -> Response {
     if !(req.method() == Method::GET || req.method() == Method::HEAD) {
         return next.run(req).await;
     }
-    let Some(layers) = layers_for(req.uri().path()) else {
+    let Some(layers) = layers.of(req.uri().path()) else {
         return next.run(req).await;
     };
     let (mut parts, body) = req.into_parts();
@@ -124,7 +177,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
-    let tag = etag(&versions, layers, uri, &caller);
+    let tag = etag(&versions, layers, uri, &parts.headers, &caller);
     if matches(&parts.headers, &tag) {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
         set_cache_headers(response.headers_mut(), &tag);
@@ -143,20 +196,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_map_to_their_layers() {
-        assert_eq!(layers_for("/api/regions"), Some(&[Regions][..]));
-        assert_eq!(layers_for("/api/regions/3/summary"), Some(SUMMARY));
-        assert_eq!(
-            layers_for("/api/buildings/7"),
-            Some(&[Buildings, Households][..])
-        );
-        assert_eq!(
-            layers_for("/tiles/buildings/15/1/2.mvt"),
-            Some(&[Buildings][..])
-        );
-        assert_eq!(layers_for("/tiles/grids.json"), Some(&[Grids][..]));
-        assert_eq!(layers_for("/api/lookup"), None);
-        assert_eq!(layers_for("/api/plans/1"), None);
+    fn layers_are_fixed_or_decided_by_the_path() {
+        assert_eq!(Layers::Fixed(SUMMARY).of("/anything"), Some(SUMMARY));
+        let by_path = Layers::ByPath(|p| p.ends_with("/grids").then_some(&[Grids][..]));
+        assert_eq!(by_path.of("/api/grids"), Some(&[Grids][..]));
+        assert_eq!(by_path.of("/api/buildings"), None);
+    }
+
+    #[test]
+    fn the_tag_follows_the_host_the_links_are_made_of() {
+        let caller = Caller {
+            principal: std::sync::Arc::new(crate::auth::Principal {
+                user_id: 1,
+                username: "a".into(),
+                role: crate::auth::Role::Viewer,
+                scope: crate::auth::Scope::all(),
+            }),
+            remote: None,
+        };
+        let versions = LayerVersions::default();
+        let tag = |host: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, HeaderValue::from_static(host));
+            etag(&versions, &[Grids], "/ogc/collections", &h, &caller)
+        };
+        assert_eq!(tag("a.example"), tag("a.example"));
+        assert_ne!(tag("a.example"), tag("b.example"));
     }
 
     #[test]

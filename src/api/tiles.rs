@@ -12,7 +12,7 @@ use axum::{Extension, Json};
 
 use super::{ApiError, AppState};
 use crate::auth::Caller;
-use crate::store::LayerVersions;
+use crate::store::{Layer, LayerVersions};
 use crate::tiles::{TileError, TileLayer};
 
 /// Media type of a Mapbox Vector Tile.
@@ -29,6 +29,16 @@ impl From<TileError> for ApiError {
             TileError::Store(s) => ApiError::Store(s),
         }
     }
+}
+
+/// The layer a `/tiles/{layer}…` path is made of, for the ETag middleware
+/// ([`super::cache::Layers::ByPath`]); `None` for an unknown layer.
+pub fn cached_layers(path: &str) -> Option<&'static [Layer]> {
+    let name = path.strip_prefix("/tiles/")?.split(['/', '.']).next()?;
+    Some(match TileLayer::parse(name)? {
+        TileLayer::Grids => &[Layer::Grids],
+        TileLayer::Buildings => &[Layer::Buildings],
+    })
 }
 
 fn layer_of(name: &str) -> Result<TileLayer, ApiError> {
@@ -120,4 +130,23 @@ pub async fn tilejson(
             .tilejson(layer, version, &format!("{scheme}://{host}"))
             .await?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_paths_name_their_layer() {
+        assert_eq!(
+            cached_layers("/tiles/buildings/15/1/2.mvt"),
+            Some(&[Layer::Buildings][..])
+        );
+        assert_eq!(
+            cached_layers("/tiles/grids.json"),
+            Some(&[Layer::Grids][..])
+        );
+        assert_eq!(cached_layers("/tiles/roads/15/1/2.mvt"), None);
+        assert_eq!(cached_layers("/api/grids"), None);
+    }
 }

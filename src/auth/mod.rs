@@ -369,7 +369,8 @@ struct Cached {
 pub struct Auth {
     store: Store,
     config: AuthConfig,
-    cache: Mutex<HashMap<String, Cached>>,
+    /// Resolved tokens by [`secret::fingerprint`].
+    cache: Mutex<HashMap<[u8; 32], Cached>>,
     by_user: FailureWindow,
     by_address: FailureWindow,
 }
@@ -399,7 +400,7 @@ impl Auth {
         &self.config
     }
 
-    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached>> {
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Cached>> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -468,9 +469,8 @@ impl Auth {
 
     /// Ends the session of `token` (no error when there is none).
     pub async fn logout(&self, token: &str) -> Result<(), AuthError> {
-        let digest = secret::digest(token);
-        self.cache().remove(&digest);
-        self.store.delete_session(&digest).await?;
+        self.cache().remove(&secret::fingerprint(token));
+        self.store.delete_session(&secret::digest(token)).await?;
         Ok(())
     }
 
@@ -483,9 +483,9 @@ impl Auth {
         remote: Option<IpAddr>,
         generation: i64,
     ) -> Result<Caller, AuthError> {
-        let digest = secret::digest(token);
+        let key = secret::fingerprint(token);
         let now = Utc::now();
-        if let Some(c) = self.cache().get(&digest) {
+        if let Some(c) = self.cache().get(&key) {
             if c.fetched.elapsed() < self.config.cache_ttl
                 && c.expires_at > now
                 && c.generation == generation
@@ -501,12 +501,12 @@ impl Auth {
                 "the session or token is unknown or has expired: log in again".into(),
             )
         };
-        let Some(owner) = self.store.token_owner(&digest).await? else {
-            self.cache().remove(&digest);
+        let Some(owner) = self.store.token_owner(&hex::encode(key)).await? else {
+            self.cache().remove(&key);
             return Err(unauthorized());
         };
         if owner.expires_at <= now {
-            self.cache().remove(&digest);
+            self.cache().remove(&key);
             return Err(unauthorized());
         }
         let user = match self.store.user_by_id(owner.user_id).await? {
@@ -520,7 +520,7 @@ impl Auth {
             cache.retain(|_, c| c.fetched.elapsed() < ttl);
         }
         cache.insert(
-            digest,
+            key,
             Cached {
                 principal: principal.clone(),
                 generation,

@@ -70,9 +70,14 @@ pub fn new_password(len: usize) -> String {
         .collect()
 }
 
+/// The SHA-256 of a token: the key of the in-memory token cache.
+pub fn fingerprint(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
 /// The SHA-256 hex digest under which a token is stored.
 pub fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    hex::encode(fingerprint(token))
 }
 
 #[cfg(test)]
