@@ -369,6 +369,10 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
             .unwrap_err()
             .to_string();
         assert!(err.contains("1 buildings"), "{n}: {err}");
+        // A grid worker of that further grid, to follow it at the next publish.
+        let (split_worker, _) =
+            common::user_with_token(&db.store, wangge::auth::Role::GridWorker, &[], &[extra_id])
+                .await;
 
         // A point in an ordinary building has no by_unit.
         let plain = buildings
@@ -427,6 +431,30 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
             "{n}"
         );
         assert_eq!(diff.buildings_moved, whole.metrics.buildings_moved, "{n}");
+        // Published, the split grids' workers follow their units into the building's
+        // whole grid.
+        wangge::plan::publish(&db.store, whole.plan_id)
+            .await
+            .unwrap();
+        let whole_grid: HashMap<i64, i64> = db
+            .store
+            .plan_assignment(whole.plan_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        let followed = db
+            .store
+            .user_by_name(&split_worker)
+            .await
+            .unwrap()
+            .unwrap()
+            .grids;
+        let building_grid = whole_grid[&m.unit_splits[0].building_id];
+        assert!(
+            followed.contains(&building_grid),
+            "{n}: the worker of split grid {extra_id} has {followed:?}, not {building_grid}"
+        );
         for s in &m.unit_splits {
             let moved: Vec<&wangge::plan::Move> = diff
                 .moves

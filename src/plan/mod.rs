@@ -14,6 +14,7 @@ mod split;
 
 pub use split::UnitSplit;
 pub mod moves;
+pub mod workers;
 
 pub use moves::{move_buildings, MoveRequest};
 
@@ -916,7 +917,7 @@ pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
 
 /// Publishes a draft: its grids replace the community's grids in one transaction, the old
 /// plan is kept as retired history, and workers follow their grid to the new grid holding
-/// most of its households.
+/// most of its households ([`workers::follow`], unit by unit in buildings split by unit).
 pub async fn publish(store: &Store, plan_id: i64) -> Result<Plan, PlanError> {
     let plan = store
         .plan(plan_id)
@@ -933,22 +934,20 @@ pub async fn publish(store: &Store, plan_id: i64) -> Result<Plan, PlanError> {
             .into_iter()
             .map(|b| (b.id, b.households.max(0) as u64 + 1))
             .collect();
-        let new_of: HashMap<i64, i64> = store.plan_assignment(plan.id).await?.into_iter().collect();
-        let mut shared: BTreeMap<(i64, i64), u64> = BTreeMap::new();
-        for (building, old_grid) in store.plan_assignment(old.id).await? {
-            if let Some(new_grid) = new_of.get(&building) {
-                *shared.entry((old_grid, *new_grid)).or_default() +=
-                    households.get(&building).copied().unwrap_or(1);
-            }
-        }
-        let mut best: BTreeMap<i64, (u64, i64)> = BTreeMap::new();
-        for ((old_grid, new_grid), n) in shared {
-            let e = best.entry(old_grid).or_insert((0, new_grid));
-            if n > e.0 {
-                *e = (n, new_grid);
-            }
-        }
-        worker_moves = best.into_iter().map(|(old, (_, new))| (old, new)).collect();
+        let assignment = |id: i64| async move {
+            let units = store.plan_unit_assignment(id).await?;
+            Ok::<_, crate::store::StoreError>(workers::Assignment::new(
+                store.plan_assignment(id).await?,
+                units
+                    .into_iter()
+                    .map(|u| (u.building_id, u.unit, u.grid_id)),
+            ))
+        };
+        worker_moves = workers::follow(
+            &assignment(old.id).await?,
+            &assignment(plan.id).await?,
+            &households,
+        );
     }
     match store.publish_plan(plan_id, &worker_moves).await? {
         Ok(()) => {}
