@@ -781,7 +781,8 @@ fn print_draft(draft: &plan::Draft) {
     }
 }
 
-/// A plan as one GeoJSON FeatureCollection: its grids, then its buildings with their grid.
+/// A plan as one GeoJSON FeatureCollection: its grids, then its buildings with their grid
+/// (and, for a building split by unit, `by_unit`: each unit's grid, as lookups answer).
 async fn export_plan(store: &Store, id: i64) -> Result<serde_json::Value, String> {
     use serde_json::json;
     let plan = store
@@ -798,6 +799,17 @@ async fn export_plan(store: &Store, id: i64) -> Result<serde_json::Value, String
         .map_err(|e| chain(&e))?
         .into_iter()
         .collect();
+    let mut by_unit: std::collections::HashMap<i64, Vec<serde_json::Value>> = Default::default();
+    for u in store
+        .plan_unit_assignment(id)
+        .await
+        .map_err(|e| chain(&e))?
+    {
+        by_unit
+            .entry(u.building_id)
+            .or_default()
+            .push(json!({ "unit": u.unit, "grid_id": u.grid_id, "code": u.grid_code }));
+    }
     let buildings = store
         .buildings(&wangge::store::BuildingFilter {
             community: Some(plan.community_id),
@@ -816,13 +828,17 @@ async fn export_plan(store: &Store, id: i64) -> Result<serde_json::Value, String
     }
     for b in &buildings {
         let grid = assignment.get(&b.id);
+        let mut properties = json!({
+            "layer": "building", "source_id": b.source_id, "households": b.households,
+            "grid_id": grid, "grid_code": grid.and_then(|g| code_of.get(g)),
+        });
+        if let Some(units) = by_unit.remove(&b.id) {
+            properties["by_unit"] = json!(units);
+        }
         features.push(json!({
             "type": "Feature",
             "id": b.id,
-            "properties": {
-                "layer": "building", "source_id": b.source_id, "households": b.households,
-                "grid_id": grid, "grid_code": grid.and_then(|g| code_of.get(g)),
-            },
+            "properties": properties,
             "geometry": geojson::Geometry::from(&geo::Geometry::MultiPolygon(b.footprint.clone())),
         }));
     }

@@ -367,6 +367,53 @@ async fn the_cli_partitions_publishes_and_exports() {
         .iter()
         .all(|b| b["properties"]["grid_code"].is_string()));
     assert_eq!(export["plan"]["status"], "published");
+
+    // A draft with a low ceiling splits the larger buildings by unit: the export lists
+    // each unit's grid on the building, as the draft's metrics do.
+    let split: Value = serde_json::from_str(&run(&[
+        "partition",
+        "3",
+        "--fresh",
+        "--json",
+        "--min",
+        "10",
+        "--max",
+        "40",
+        "--target",
+        "25",
+    ]))
+    .unwrap();
+    let splits = split["metrics"]["unit_splits"].as_array().unwrap();
+    assert!(!splits.is_empty(), "no unit split at a ceiling of 40");
+    let id = split["plan_id"].as_i64().unwrap().to_string();
+    let export: Value =
+        serde_json::from_str(&run(&["export", "plan", &id, "--format", "geojson"])).unwrap();
+    let features = export["features"].as_array().unwrap();
+    let listed = features
+        .iter()
+        .filter(|f| f["properties"]["by_unit"].is_array())
+        .count();
+    assert_eq!(listed, splits.len());
+    for s in splits {
+        let building = features
+            .iter()
+            .find(|f| f["properties"]["layer"] == "building" && f["id"] == s["building_id"])
+            .unwrap();
+        let codes: std::collections::BTreeSet<&str> = building["properties"]["by_unit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["code"].as_str().unwrap())
+            .collect();
+        let want: std::collections::BTreeSet<&str> = s["grids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(codes, want, "{s}");
+        assert_eq!(building["properties"]["grid_code"], s["grid_code"]);
+    }
 }
 
 #[tokio::test]
