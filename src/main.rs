@@ -175,6 +175,18 @@ fn cli_actor() -> String {
     )
 }
 
+/// An audit entry for a command-line action.
+fn cli_entry(action: &str, target: &str, detail: String) -> wangge::store::NewAuditEntry {
+    wangge::store::NewAuditEntry {
+        user_id: None,
+        actor: cli_actor(),
+        action: action.into(),
+        target: target.into(),
+        detail,
+        remote: "local".into(),
+    }
+}
+
 /// Appends a command-line action to the audit log.
 async fn audit_cli(
     store: &Store,
@@ -183,14 +195,7 @@ async fn audit_cli(
     detail: String,
 ) -> Result<(), String> {
     store
-        .append_audit(&wangge::store::NewAuditEntry {
-            user_id: None,
-            actor: cli_actor(),
-            action: action.into(),
-            target: target.into(),
-            detail,
-            remote: "local".into(),
-        })
+        .append_audit(&cli_entry(action, target, detail))
         .await
         .map(|_| ())
         .map_err(|e| chain(&e))
@@ -552,16 +557,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 print_draft(&draft);
             }
             if publish {
-                plan::publish(&store, draft.plan_id)
-                    .await
-                    .map_err(|e| chain(&e))?;
-                audit_cli(
-                    &store,
+                let audit = cli_entry(
                     "plan.publish",
                     &format!("plan/{}", draft.plan_id),
                     serde_json::json!({ "community_id": community }).to_string(),
-                )
-                .await?;
+                );
+                plan::publish(&store, draft.plan_id, Some(&audit))
+                    .await
+                    .map_err(|e| chain(&e))?;
                 println!("plan {} published", draft.plan_id);
             }
         }
@@ -575,21 +578,24 @@ async fn run(cli: Cli) -> Result<(), String> {
                 buildings,
                 to_grid: to,
             };
-            let moved = plan::move_buildings(&store, id, &request)
+            let community_id = store
+                .plan(id)
                 .await
-                .map_err(|e| chain(&e))?;
-            audit_cli(
-                &store,
+                .map_err(|e| chain(&e))?
+                .map(|p| p.community_id);
+            let audit = cli_entry(
                 "plan.move",
                 &format!("plan/{id}"),
                 serde_json::json!({
-                    "community_id": moved.community_id,
+                    "community_id": community_id,
                     "buildings": request.buildings,
                     "to_grid": request.to_grid,
                 })
                 .to_string(),
-            )
-            .await?;
+            );
+            let moved = plan::move_buildings(&store, id, &request, Some(audit))
+                .await
+                .map_err(|e| chain(&e))?;
             let metrics: serde_json::Value =
                 serde_json::from_str(&moved.metrics).unwrap_or_default();
             if json {

@@ -219,8 +219,8 @@ async fn two_planners_publishing_at_once_one_wins_the_other_is_told() {
             .unwrap()
             .plan_id;
         let (ra, rb) = tokio::join!(
-            wangge::plan::publish(&db.store, a),
-            wangge::plan::publish(&db.store, b)
+            wangge::plan::publish(&db.store, a, None),
+            wangge::plan::publish(&db.store, b, None)
         );
         let ok = usize::from(ra.is_ok()) + usize::from(rb.is_ok());
         assert_eq!(ok, 1, "{n}: {ra:?} / {rb:?}");
@@ -249,6 +249,87 @@ async fn two_planners_publishing_at_once_one_wins_the_other_is_told() {
     }
 }
 
+/// Runs one SQL statement on `db` outside the store (to break it on purpose).
+async fn raw_sql(db: &common::TestDb, statement: &str) {
+    use sqlx::{Connection, Executor};
+    if db.name == "sqlite" {
+        let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+        c.execute(statement).await.unwrap();
+    } else {
+        let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        c.execute(statement).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_publish_and_its_audit_entry_are_one_transaction() {
+    for db in common::both().await {
+        let n = db.name;
+        common::import_demo(&db.store, 1).await;
+        let community = db
+            .store
+            .regions(Some(RegionLevel::Community), None)
+            .await
+            .unwrap()
+            .remove(0);
+        let before = db.store.published_plan(community.id).await.unwrap();
+        let draft = wangge::plan::propose(&db.store, community.id, &Default::default())
+            .await
+            .unwrap()
+            .plan_id;
+        let entry = wangge::store::NewAuditEntry {
+            actor: "tester".into(),
+            action: "plan.publish".into(),
+            target: format!("plan/{draft}"),
+            ..Default::default()
+        };
+        // The audit log refuses the entry: the publish is rolled back with it.
+        let (create, drop) = if n == "sqlite" {
+            (
+                "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+                 BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END",
+                "DROP TRIGGER refuse_audit",
+            )
+        } else {
+            (
+                "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$; \
+                 CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+                 FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+                "DROP TRIGGER refuse_audit ON audit_log",
+            )
+        };
+        raw_sql(&db, create).await;
+        let err = wangge::plan::publish(&db.store, draft, Some(&entry))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("audit"), "{n}: {err}");
+        let plan = db.store.plan(draft).await.unwrap().unwrap();
+        assert_eq!(plan.status, wangge::model::PlanStatus::Draft, "{n}");
+        assert_eq!(
+            db.store
+                .published_plan(community.id)
+                .await
+                .unwrap()
+                .map(|p| p.id),
+            before.as_ref().map(|p| p.id),
+            "{n}: the publish was not rolled back"
+        );
+        // Accepted again: published and audited together.
+        raw_sql(&db, drop).await;
+        wangge::plan::publish(&db.store, draft, Some(&entry))
+            .await
+            .unwrap();
+        let (entries, _) = db.store.audit_entries(10, 0).await.unwrap();
+        let published: Vec<_> = entries
+            .iter()
+            .filter(|e| e.action == "plan.publish" && e.target == format!("plan/{draft}"))
+            .collect();
+        assert_eq!(published.len(), 1, "{n}: {entries:?}");
+    }
+}
+
 #[tokio::test]
 async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_explained() {
     let db = common::sqlite().await;
@@ -269,7 +350,7 @@ async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_expl
     )
     .await
     .unwrap();
-    wangge::plan::publish(&db.store, fresh.plan_id)
+    wangge::plan::publish(&db.store, fresh.plan_id, None)
         .await
         .unwrap();
     let warm = wangge::plan::propose(&db.store, community.id, &Default::default())
@@ -534,7 +615,7 @@ async fn virtual_grids_are_kept_apart_and_oversized_buildings_get_a_unit_split()
         );
 
         // Published, the campus buildings still answer their virtual grid.
-        wangge::plan::publish(&db.store, draft.plan_id)
+        wangge::plan::publish(&db.store, draft.plan_id, None)
             .await
             .unwrap();
         let after = db

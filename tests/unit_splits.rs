@@ -254,7 +254,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
         let state = AppState::load(db.store.clone()).await.unwrap();
         let addr = common::serve_state(state.clone()).await;
         common::authorize(addr, &db.store).await;
-        wangge::plan::publish(&db.store, draft.plan_id)
+        wangge::plan::publish(&db.store, draft.plan_id, None)
             .await
             .unwrap();
         state.index.refresh(false).await.unwrap();
@@ -433,7 +433,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
         assert_eq!(diff.buildings_moved, whole.metrics.buildings_moved, "{n}");
         // Published, the split grids' workers follow their units into the building's
         // whole grid.
-        wangge::plan::publish(&db.store, whole.plan_id)
+        wangge::plan::publish(&db.store, whole.plan_id, None)
             .await
             .unwrap();
         let whole_grid: HashMap<i64, i64> = db

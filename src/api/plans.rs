@@ -184,28 +184,23 @@ pub async fn moves(
     caller.require(Permission::RunPlans, "edit draft plans")?;
     let Path(id) = id?;
     let Json(request) = body?;
-    plan_in_scope(&state, &caller, id).await?;
-    // Runs to completion (stored and audited) even when the request times out.
+    let community_id = plan_in_scope(&state, &caller, id).await?.community_id;
+    let audit = caller.audit_entry(
+        "plan.move",
+        &format!("plan/{id}"),
+        json!({
+            "community_id": community_id,
+            "buildings": request.buildings,
+            "to_grid": request.to_grid,
+        })
+        .to_string(),
+    );
+    // Runs to completion (stored and audited, in one transaction) even when the request
+    // times out.
     let task = {
-        let (state, caller) = (state.clone(), caller.clone());
+        let state = state.clone();
         tokio::spawn(async move {
-            let plan = plan::move_buildings(&state.store, id, &request).await?;
-            state
-                .auth
-                .audit(
-                    &caller.audit_entry(
-                        "plan.move",
-                        &format!("plan/{id}"),
-                        json!({
-                            "community_id": plan.community_id,
-                            "buildings": request.buildings,
-                            "to_grid": request.to_grid,
-                        })
-                        .to_string(),
-                    ),
-                )
-                .await?;
-            Ok::<_, ApiError>(plan)
+            Ok::<_, ApiError>(plan::move_buildings(&state.store, id, &request, Some(audit)).await?)
         })
     };
     let plan = joined(task.await)?;
@@ -232,21 +227,18 @@ pub async fn publish(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Permission::PublishPlans, "publish plans")?;
     let Path(id) = id?;
-    plan_in_scope(&state, &caller, id).await?;
-    // Runs to completion (published, audited, indexes refreshed) even when the request
-    // times out, so that a publish is never left unaudited.
+    let community_id = plan_in_scope(&state, &caller, id).await?.community_id;
+    let audit = caller.audit_entry(
+        "plan.publish",
+        &format!("plan/{id}"),
+        json!({ "community_id": community_id }).to_string(),
+    );
+    // Runs to completion (published and audited in one transaction, indexes refreshed)
+    // even when the request times out.
     let task = {
-        let (state, caller) = (state.clone(), caller.clone());
+        let state = state.clone();
         tokio::spawn(async move {
-            let published = plan::publish(&state.store, id).await?;
-            state
-                .auth
-                .audit(&caller.audit_entry(
-                    "plan.publish",
-                    &format!("plan/{id}"),
-                    json!({ "community_id": published.community_id }).to_string(),
-                ))
-                .await?;
+            let published = plan::publish(&state.store, id, Some(&audit)).await?;
             // The lookup index and the address book see the new grids at the next request.
             state.refresh().await?;
             Ok::<_, ApiError>(published)

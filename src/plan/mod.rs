@@ -918,7 +918,12 @@ pub async fn diff(store: &Store, plan_id: i64) -> Result<PlanDiff, PlanError> {
 /// Publishes a draft: its grids replace the community's grids in one transaction, the old
 /// plan is kept as retired history, and workers follow their grid to the new grid holding
 /// most of its households ([`workers::follow`], unit by unit in buildings split by unit).
-pub async fn publish(store: &Store, plan_id: i64) -> Result<Plan, PlanError> {
+/// `audit` is appended to the audit log in the publishing transaction.
+pub async fn publish(
+    store: &Store,
+    plan_id: i64,
+    audit: Option<&crate::store::NewAuditEntry>,
+) -> Result<Plan, PlanError> {
     let plan = store
         .plan(plan_id)
         .await?
@@ -949,7 +954,7 @@ pub async fn publish(store: &Store, plan_id: i64) -> Result<Plan, PlanError> {
             &households,
         );
     }
-    match store.publish_plan(plan_id, &worker_moves).await? {
+    match store.publish_plan(plan_id, &worker_moves, audit).await? {
         Ok(()) => {}
         Err(PublishRefusal::NotDraft(status)) => {
             return Err(PlanError::Conflict { plan: plan_id, reason: format!("it is {status}, not a draft") })

@@ -104,11 +104,13 @@ fn is_grid_violation(text: &str) -> bool {
 
 /// Moves buildings of draft `plan_id` to its grid `request.to_grid`, checks the move on
 /// the draft's adjacency graph, and stores it with the new boundaries and figures in one
-/// transaction. Returns the updated plan. Nothing is stored when the move is refused.
+/// transaction, with `audit` appended to the audit log. Returns the updated plan. Nothing
+/// is stored when the move is refused.
 pub async fn move_buildings(
     store: &Store,
     plan_id: i64,
     request: &MoveRequest,
+    audit: Option<crate::store::NewAuditEntry>,
 ) -> Result<Plan, PlanError> {
     let plan = store
         .plan(plan_id)
@@ -456,6 +458,7 @@ pub async fn move_buildings(
             .filter(|(g, _)| involved_ids.contains(&g.id))
             .map(|(g, b)| (g.id, b))
             .collect(),
+        audit,
     };
     match store.move_buildings(&change).await? {
         Ok(()) => {}

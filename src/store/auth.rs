@@ -426,27 +426,10 @@ impl Store {
     /// Appends one entry to the audit log.
     pub async fn append_audit(&self, e: &NewAuditEntry) -> Result<i64, StoreError> {
         let mut tx = self.begin().await?;
-        let id = tx
-            .fetch_id(
-                "INSERT INTO audit_log (at, user_id, actor, action, target, detail, remote) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                vec![
-                    Val::Time(Some(Utc::now())),
-                    Val::Int(e.user_id),
-                    Val::text(&e.actor),
-                    Val::text(&e.action),
-                    Val::text(&e.target),
-                    Val::text(&e.detail),
-                    Val::text(&e.remote),
-                ],
-                "appending to the audit log",
-            )
-            .await?
-            .unwrap_or_default();
+        let id = append_audit_in(&mut tx, e).await?;
         tx.commit().await?;
         Ok(id)
     }
-
     /// A page of the audit log, newest first, and the number of entries in all.
     pub async fn audit_entries(
         &self,
@@ -470,4 +453,29 @@ impl Store {
             .await?;
         Ok((entries, total.first().map(|c| c.n).unwrap_or(0)))
     }
+}
+
+/// Appends one entry to the audit log inside `tx`, so that a write and its audit entry are
+/// stored together or not at all.
+pub(crate) async fn append_audit_in(
+    tx: &mut super::tx::Tx,
+    e: &NewAuditEntry,
+) -> Result<i64, StoreError> {
+    Ok(tx
+        .fetch_id(
+            "INSERT INTO audit_log (at, user_id, actor, action, target, detail, remote) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            vec![
+                Val::Time(Some(Utc::now())),
+                Val::Int(e.user_id),
+                Val::text(&e.actor),
+                Val::text(&e.action),
+                Val::text(&e.target),
+                Val::text(&e.detail),
+                Val::text(&e.remote),
+            ],
+            "appending to the audit log",
+        )
+        .await?
+        .unwrap_or_default())
 }

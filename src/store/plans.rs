@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use geo::{Geometry, MultiPolygon};
 use serde::Serialize;
 
+use super::auth::{append_audit_in, NewAuditEntry};
 use super::dialect::upsert;
 use super::layers::{bump_layers, Layer};
 use super::types::{decode_all, parse_enum, Grid, GridRow};
@@ -128,6 +129,8 @@ pub struct PlanMove {
     pub to_grid: i64,
     /// New boundaries of the grids involved: (grid id, boundary).
     pub boundaries: Vec<(i64, MultiPolygon<f64>)>,
+    /// Appended to the audit log in the move's transaction.
+    pub audit: Option<NewAuditEntry>,
 }
 
 /// Why a manual move was refused by the store (nothing written).
@@ -333,12 +336,14 @@ impl Store {
 
     /// Publishes a draft in one transaction: the community's published plan is retired,
     /// the draft becomes the published plan, and workers move to the new grids given by
-    /// `worker_moves` (old grid id → new grid id). Refused, changing nothing, when the
-    /// plan is not a draft or another plan was published since the draft was computed.
+    /// `worker_moves` (old grid id → new grid id); `audit` is appended to the audit log in
+    /// the same transaction. Refused, changing nothing, when the plan is not a draft or
+    /// another plan was published since the draft was computed.
     pub async fn publish_plan(
         &self,
         plan_id: i64,
         worker_moves: &[(i64, i64)],
+        audit: Option<&NewAuditEntry>,
     ) -> Result<Result<(), PublishRefusal>, StoreError> {
         let mut tx = self.begin().await?;
         // Take the write lock at once (SQLite) and lock the community's plans (PostgreSQL),
@@ -416,6 +421,9 @@ impl Store {
         bump_revision(&mut tx, ADDRESSES_REVISION).await?;
         // New grids, buildings' grid ids, workers' grids.
         bump_layers(&mut tx, &[Layer::Grids, Layer::Buildings, Layer::Workers]).await?;
+        if let Some(entry) = audit {
+            append_audit_in(&mut tx, entry).await?;
+        }
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -511,6 +519,9 @@ impl Store {
             "writing the plan's metrics",
         )
         .await?;
+        if let Some(entry) = &m.audit {
+            append_audit_in(&mut tx, entry).await?;
+        }
         tx.commit().await?;
         Ok(Ok(()))
     }
