@@ -131,6 +131,10 @@ enum Command {
         /// Lifetime of a login session, in hours.
         #[arg(long, default_value_t = 8)]
         session_hours: u64,
+        /// Mark the session cookie `Secure` on every login (behind an HTTPS proxy that does
+        /// not send `X-Forwarded-Proto: https`; with that header it is marked anyway).
+        #[arg(long)]
+        secure_cookies: bool,
     },
 }
 
@@ -643,6 +647,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             web,
             request_timeout,
             session_hours,
+            secure_cookies,
         } => {
             let state = AppState::load(store)
                 .await
@@ -650,6 +655,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .with_request_timeout(std::time::Duration::from_secs(request_timeout.max(1)))
                 .with_auth_config(wangge::auth::AuthConfig {
                     session_ttl: std::time::Duration::from_secs(session_hours.max(1) * 3600),
+                    secure_cookies,
                     ..Default::default()
                 });
             // Follows imports and edits made by other processes.

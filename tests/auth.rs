@@ -793,6 +793,29 @@ async fn login_sessions_expire_logout_ends_them_and_failures_are_rate_limited() 
         );
         let (s, me) = me_with_cookie(addr, &cookie).await;
         assert_eq!((s, &me["username"]), (200, &json!(worker)), "{n}");
+        // Over plain HTTP the cookie cannot be Secure (the browser would drop it); through
+        // an HTTPS proxy it is.
+        let set = |r: &reqwest::Response| {
+            r.headers()[reqwest::header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .to_string()
+        };
+        let plain = login(addr, &worker, common::TEST_PASSWORD).await;
+        assert!(!set(&plain).contains("Secure"), "{n}: {}", set(&plain));
+        let proxied = reqwest::Client::new()
+            .post(format!("http://{addr}/api/login"))
+            .header("X-Forwarded-Proto", "https")
+            .json(&json!({"username": worker, "password": common::TEST_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(proxied.status().as_u16(), 200, "{n}");
+        assert!(
+            set(&proxied).ends_with("; Secure"),
+            "{n}: {}",
+            set(&proxied)
+        );
         // The session expires.
         tokio::time::sleep(Duration::from_millis(2500)).await;
         let (s, e) = me_with_cookie(addr, &cookie).await;

@@ -99,9 +99,20 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-fn session_cookie(value: &str, max_age: i64) -> HeaderValue {
+/// Whether the client reached the server over HTTPS, as a proxy in front says.
+fn came_over_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+}
+
+/// The session cookie: `Secure` when `secure` (the browser then sends it over HTTPS only).
+fn session_cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}"
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("wangge_session=; Path=/"))
 }
@@ -111,6 +122,7 @@ fn session_cookie(value: &str, max_age: i64) -> HeaderValue {
 pub async fn login(
     State(state): State<AppState>,
     Remote(remote): Remote,
+    headers: HeaderMap,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body?;
@@ -150,9 +162,11 @@ pub async fn login(
         "expires_at": session.expires_at,
     }))
     .into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(&session.token, max_age));
+    let secure = state.auth.config().secure_cookies || came_over_https(&headers);
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&session.token, max_age, secure),
+    );
     Ok(response)
 }
 
@@ -170,9 +184,10 @@ pub async fn logout(
         .audit(&caller.audit_entry("logout", &format!("user/{}", caller.username()), ""))
         .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie("", 0));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie("", 0, came_over_https(&headers)),
+    );
     Ok(response)
 }
 
@@ -252,5 +267,21 @@ mod tests {
         );
         assert_eq!(token_of(&h).as_deref(), Some("xyz"));
         assert_eq!(token_of(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn the_cookie_is_secure_behind_https_only() {
+        let mut h = HeaderMap::new();
+        assert!(!came_over_https(&h));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("HTTPS, http"));
+        assert!(came_over_https(&h));
+        h.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+        assert!(!came_over_https(&h));
+        let secure = session_cookie("t", 60, true);
+        assert!(secure.to_str().unwrap().ends_with("; Secure"));
+        assert!(!session_cookie("t", 60, false)
+            .to_str()
+            .unwrap()
+            .contains("Secure"));
     }
 }

@@ -343,6 +343,9 @@ pub struct AuthConfig {
     /// Failed logins allowed per client address within `failure_window`.
     pub failures_per_address: usize,
     pub failure_window: Duration,
+    /// Mark the session cookie `Secure` whatever the request says (it is marked anyway when
+    /// the request came through HTTPS: `X-Forwarded-Proto: https`).
+    pub secure_cookies: bool,
 }
 
 impl Default for AuthConfig {
@@ -353,6 +356,7 @@ impl Default for AuthConfig {
             failures_per_user: 5,
             failures_per_address: 20,
             failure_window: Duration::from_secs(60),
+            secure_cookies: false,
         }
     }
 }
