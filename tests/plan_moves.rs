@@ -506,12 +506,7 @@ async fn moves_need_the_permission_to_compute_plans() {
     for db in common::both().await {
         let n = db.name;
         common::import_demo(&db.store, 1).await;
-        let community = db
-            .store
-            .regions(Some(RegionLevel::Community), None)
-            .await
-            .unwrap()
-            .remove(0);
+        let community = common::community(&db.store, 0).await;
         let addr = serve(db.store.clone()).await;
         let (_, draft) = post(
             addr,
@@ -554,11 +549,7 @@ async fn the_cli_moves_buildings_in_a_draft() {
     let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
     assert!(run(&args("demo --seed 1")).status.success());
     let store = Store::open(&url).await.unwrap();
-    let community = store
-        .regions(Some(RegionLevel::Community), None)
-        .await
-        .unwrap()
-        .remove(0);
+    let community = common::community(&store, 0).await;
     let out = run(&args(&format!(
         "partition {} --fresh --seed 3 --json",
         community.id
@@ -792,12 +783,7 @@ async fn a_draft_whose_buildings_changed_is_not_edited_by_hand() {
     for db in common::both().await {
         let n = db.name;
         common::import_demo(&db.store, 1).await;
-        let community = db
-            .store
-            .regions(Some(RegionLevel::Community), None)
-            .await
-            .unwrap()
-            .remove(0);
+        let community = common::community(&db.store, 0).await;
         let addr = serve(db.store.clone()).await;
         let (_, draft) = post(
             addr,

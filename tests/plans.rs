@@ -41,12 +41,7 @@ async fn a_draft_tiles_the_community_and_publishing_replaces_its_grids() {
     for db in common::both().await {
         let n = db.name;
         common::import_demo(&db.store, 1).await;
-        let community = db
-            .store
-            .regions(Some(RegionLevel::Community), None)
-            .await
-            .unwrap()
-            .remove(0);
+        let community = common::community(&db.store, 0).await;
         let (addr, state) = serve(db.store.clone()).await;
 
         let (s, draft) = post(
@@ -199,12 +194,7 @@ async fn two_planners_publishing_at_once_one_wins_the_other_is_told() {
     for db in common::both().await {
         let n = db.name;
         common::import_demo(&db.store, 1).await;
-        let community = db
-            .store
-            .regions(Some(RegionLevel::Community), None)
-            .await
-            .unwrap()
-            .remove(1);
+        let community = common::community(&db.store, 1).await;
         let request = |seed| wangge::plan::PlanRequest {
             seed,
             warm_start: false,
@@ -266,12 +256,7 @@ async fn a_publish_and_its_audit_entry_are_one_transaction() {
     for db in common::both().await {
         let n = db.name;
         common::import_demo(&db.store, 1).await;
-        let community = db
-            .store
-            .regions(Some(RegionLevel::Community), None)
-            .await
-            .unwrap()
-            .remove(0);
+        let community = common::community(&db.store, 0).await;
         let before = db.store.published_plan(community.id).await.unwrap();
         let draft = wangge::plan::propose(&db.store, community.id, &Default::default())
             .await
@@ -334,12 +319,7 @@ async fn a_publish_and_its_audit_entry_are_one_transaction() {
 async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_explained() {
     let db = common::sqlite().await;
     common::import_demo(&db.store, 1).await;
-    let community = db
-        .store
-        .regions(Some(RegionLevel::Community), None)
-        .await
-        .unwrap()
-        .remove(2);
+    let community = common::community(&db.store, 2).await;
     let fresh = wangge::plan::propose(
         &db.store,
         community.id,

@@ -63,17 +63,25 @@ pub struct Tagged {
     layers: Layers,
 }
 
+impl Tagged {
+    fn new(state: &AppState, layers: Layers) -> Tagged {
+        Tagged {
+            state: state.clone(),
+            layers,
+        }
+    }
+}
+
 /// `route` with ETag/304 on its GET and HEAD responses, made of `layers`.
 pub fn cached(
     route: MethodRouter<AppState>,
     state: &AppState,
     layers: Layers,
 ) -> MethodRouter<AppState> {
-    let tagged = Tagged {
-        state: state.clone(),
-        layers,
-    };
-    route.route_layer(axum::middleware::from_fn_with_state(tagged, middleware))
+    route.route_layer(axum::middleware::from_fn_with_state(
+        Tagged::new(state, layers),
+        middleware,
+    ))
 }
 
 /// Every route of `router` with ETag/304 on its GET and HEAD responses, made of `layers`.
@@ -82,11 +90,10 @@ pub fn cached_router(
     state: &AppState,
     layers: Layers,
 ) -> Router<AppState> {
-    let tagged = Tagged {
-        state: state.clone(),
-        layers,
-    };
-    router.route_layer(axum::middleware::from_fn_with_state(tagged, middleware))
+    router.route_layer(axum::middleware::from_fn_with_state(
+        Tagged::new(state, layers),
+        middleware,
+    ))
 }
 
 /// Request headers that change a response's links (OGC documents link to themselves as

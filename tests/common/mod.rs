@@ -157,6 +157,15 @@ pub async fn import_demo(store: &Store, seed: u64) {
     import_demo_dataset(store, wangge::demo::generate(seed)).await;
 }
 
+/// The `k`-th community (by id) of `store`.
+pub async fn community(store: &Store, k: usize) -> wangge::store::Region {
+    store
+        .regions(Some(wangge::model::RegionLevel::Community), None)
+        .await
+        .expect("read the communities")
+        .remove(k)
+}
+
 /// Imports `dataset` (a demo street, perhaps edited by the test) under source "demo".
 pub async fn import_demo_dataset(store: &Store, dataset: wangge::model::Dataset) {
     wangge::import::import_dataset(
