@@ -22,20 +22,15 @@ pub async fn region_summary(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Summary>, ApiError> {
     let Path(id) = id?;
-    let not_found = || ApiError::NotFound {
+    // Out of scope answers the same 404 as missing.
+    let summary = match caller.sees_region(id) {
+        true => state.store.region_summary(id).await?,
+        false => None,
+    };
+    summary.map(Json).ok_or_else(|| ApiError::NotFound {
         what: "region",
         id: id.to_string(),
-    };
-    if !caller.sees_region(id) {
-        return Err(not_found());
-    }
-    Ok(Json(
-        state
-            .store
-            .region_summary(id)
-            .await?
-            .ok_or_else(not_found)?,
-    ))
+    })
 }
 
 /// `GET /api/grids/{id}/summary`: the same totals for one grid.
@@ -45,16 +40,14 @@ pub async fn grid_summary(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Summary>, ApiError> {
     let Path(id) = id?;
-    let not_found = || ApiError::NotFound {
+    let summary = match caller.sees_grid(id) {
+        true => state.store.grid_summary(id).await?,
+        false => None,
+    };
+    summary.map(Json).ok_or_else(|| ApiError::NotFound {
         what: "grid",
         id: id.to_string(),
-    };
-    if !caller.sees_grid(id) {
-        return Err(not_found());
-    }
-    Ok(Json(
-        state.store.grid_summary(id).await?.ok_or_else(not_found)?,
-    ))
+    })
 }
 
 /// One household in a cell of the building table.

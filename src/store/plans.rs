@@ -346,16 +346,7 @@ impl Store {
         audit: Option<&NewAuditEntry>,
     ) -> Result<Result<(), PublishRefusal>, StoreError> {
         let mut tx = self.begin().await?;
-        // Take the write lock at once (SQLite) and lock the community's plans (PostgreSQL),
-        // so that of two concurrent publishes one waits and then sees the other's result.
-        let lock = match tx.dialect() {
-            super::Dialect::Postgres => {
-                "SELECT id FROM plans WHERE community_id = (SELECT community_id FROM plans WHERE id = $1) ORDER BY id FOR UPDATE"
-            }
-            super::Dialect::Sqlite => "UPDATE plans SET id = id WHERE id = $1",
-        };
-        tx.execute(lock, vec![Val::int(plan_id)], "locking plans")
-            .await?;
+        lock_community_plans(&mut tx, plan_id).await?;
         let sql = format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1");
         let plan: Plan = match tx
             .fetch_all::<PlanRow>(&sql, vec![Val::int(plan_id)], "reading a plan")
@@ -440,14 +431,7 @@ impl Store {
         let mut tx = self.begin().await?;
         // The same locks as a publish, so that a move and a publish of the same draft run
         // one after the other.
-        let lock = match tx.dialect() {
-            super::Dialect::Postgres => {
-                "SELECT id FROM plans WHERE community_id = (SELECT community_id FROM plans WHERE id = $1) ORDER BY id FOR UPDATE"
-            }
-            super::Dialect::Sqlite => "UPDATE plans SET id = id WHERE id = $1",
-        };
-        tx.execute(lock, vec![Val::int(m.plan_id)], "locking plans")
-            .await?;
+        lock_community_plans(&mut tx, m.plan_id).await?;
         let sql = format!("SELECT {PLAN_COLS} FROM plans WHERE id = $1");
         let plan: Plan = match tx
             .fetch_all::<PlanRow>(&sql, vec![Val::int(m.plan_id)], "reading a plan")
@@ -525,4 +509,19 @@ impl Store {
         tx.commit().await?;
         Ok(Ok(()))
     }
+}
+
+/// Locks the plans of `plan_id`'s community for the rest of `tx`: SQLite takes its write
+/// lock at once, PostgreSQL locks the community's plan rows. Of two concurrent publishes
+/// or moves one waits, then sees the other's result.
+async fn lock_community_plans(tx: &mut super::tx::Tx, plan_id: i64) -> Result<(), StoreError> {
+    let lock = match tx.dialect() {
+        super::Dialect::Postgres => {
+            "SELECT id FROM plans WHERE community_id = (SELECT community_id FROM plans WHERE id = $1) ORDER BY id FOR UPDATE"
+        }
+        super::Dialect::Sqlite => "UPDATE plans SET id = id WHERE id = $1",
+    };
+    tx.execute(lock, vec![Val::int(plan_id)], "locking plans")
+        .await?;
+    Ok(())
 }
