@@ -369,6 +369,26 @@ async fn roles_and_scopes_decide_every_endpoint() {
         assert_eq!(items["numberMatched"], 1, "{n}");
         let (_, items) = get(addr, &u.viewer, "/ogc/collections/grids/items?limit=1000").await;
         assert_eq!(ids(&items), c1_grids, "{n}: viewer's OGC grids");
+        // A collection's extent covers the caller's part only: the worker's grid.
+        let extent = |v: &Value| -> Vec<f64> {
+            v["extent"]["spatial"]["bbox"][0]
+                .as_array()
+                .unwrap_or_else(|| panic!("{n}: no extent in {v}"))
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        };
+        let (_, mine) = get(addr, &u.worker, "/ogc/collections/grids").await;
+        let (_, everything) = get(addr, &u.admin, "/ogc/collections/grids").await;
+        let own = db.store.grid(f.g1).await.unwrap().unwrap();
+        let r = geo::BoundingRect::bounding_rect(&own.boundary).unwrap();
+        let want = [r.min().x, r.min().y, r.max().x, r.max().y];
+        let got = extent(&mine);
+        assert!(
+            got.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-9),
+            "{n}: the worker's grids extent {got:?}, their grid's {want:?}"
+        );
+        assert_ne!(got, extent(&everything), "{n}");
         let (_, items) = get(
             addr,
             &u.viewer,

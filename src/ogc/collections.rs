@@ -11,8 +11,9 @@ use strum::VariantArray;
 use super::crs::{OgcCrs, ALL};
 use super::{base_url, check_format, check_parameters, link, param, respond, GEOJSON, JSON};
 use crate::api::{ApiError, AppState};
+use crate::auth::Caller;
 use crate::model::{BuildingUse, CameraClass, CameraStatus, GridKind};
-use crate::store::{FeatureLayer, PropertyFilter};
+use crate::store::{FeatureLayer, FeatureQuery, PropertyFilter};
 
 /// What values a queryable property takes.
 #[derive(Debug, Clone, Copy)]
@@ -203,9 +204,16 @@ impl Queryable {
     }
 }
 
-/// The collection document.
-async fn describe(state: &AppState, c: &Collection, base: &str) -> Result<Value, ApiError> {
-    let extent = state.store.layer_extent(c.layer).await?;
+/// The collection document for `caller`: its extent covers the part they may see.
+async fn describe(
+    state: &AppState,
+    caller: &Caller,
+    c: &Collection,
+    base: &str,
+) -> Result<Value, ApiError> {
+    let mut seen = FeatureQuery::default();
+    super::scope::restrict(state, caller, c.layer, &mut seen).await?;
+    let extent = state.store.layer_extent(c.layer, &seen).await?;
     let items = format!("{base}/collections/{}/items", c.id);
     let mut doc = json!({
         "id": c.id,
@@ -230,6 +238,7 @@ async fn describe(state: &AppState, c: &Collection, base: &str) -> Result<Value,
 /// `GET /ogc/collections`.
 pub async fn list(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -239,7 +248,7 @@ pub async fn list(
     let base = base_url(&headers);
     let mut collections = Vec::new();
     for c in &COLLECTIONS {
-        collections.push(describe(&state, c, &base).await?);
+        collections.push(describe(&state, &caller, c, &base).await?);
     }
     let body = json!({
         "links": [link(format!("{base}/collections"), "self", JSON, "The collections")],
@@ -252,6 +261,7 @@ pub async fn list(
 /// `GET /ogc/collections/{id}`.
 pub async fn one(
     State(state): State<AppState>,
+    caller: Caller,
     headers: HeaderMap,
     id: Result<Path<String>, PathRejection>,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
@@ -261,6 +271,6 @@ pub async fn one(
     let c = find(&id)?;
     check_parameters(&params, &["f"])?;
     check_format(param(&params, "f"))?;
-    let body = describe(&state, c, &base_url(&headers)).await?;
+    let body = describe(&state, &caller, c, &base_url(&headers)).await?;
     Ok(respond(StatusCode::OK, JSON, &body, &[]))
 }

@@ -203,14 +203,13 @@ struct ExtentRow {
 }
 
 impl Store {
-    /// One page of `layer` matching `query`, ordered by id, and the number of features
-    /// matching it on all pages. A filter the layer does not have is refused as an
-    /// unknown reference.
-    pub async fn feature_page(
+    /// The FROM clause, WHERE clause and values selecting the features of `layer` that
+    /// `query` matches (its filters, box and scope; not its page).
+    fn matching(
         &self,
         layer: FeatureLayer,
         query: &FeatureQuery,
-    ) -> Result<FeaturePage, StoreError> {
+    ) -> Result<(&'static str, String, Vec<Val>), StoreError> {
         let d = self.dialect();
         let (from, layer_condition) = layer.from();
         let mut condition = format!("WHERE {layer_condition}");
@@ -254,6 +253,19 @@ impl Store {
             }
             condition.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
         }
+        Ok((from, condition, vals))
+    }
+
+    /// One page of `layer` matching `query`, ordered by id, and the number of features
+    /// matching it on all pages. A filter the layer does not have is refused as an
+    /// unknown reference.
+    pub async fn feature_page(
+        &self,
+        layer: FeatureLayer,
+        query: &FeatureQuery,
+    ) -> Result<FeaturePage, StoreError> {
+        let d = self.dialect();
+        let (from, condition, mut vals) = self.matching(layer, query)?;
         let count_sql = format!("SELECT COUNT(*) AS n FROM {from} {condition}");
         let counted: Vec<CountRow> = self
             .fetch_all(&count_sql, vals.clone(), "counting features")
@@ -287,16 +299,20 @@ impl Store {
         Ok((!features.is_empty()).then_some(features))
     }
 
-    /// The envelope `[minx, miny, maxx, maxy]` of every feature of `layer`, `None` when it
-    /// is empty.
-    pub async fn layer_extent(&self, layer: FeatureLayer) -> Result<Option<[f64; 4]>, StoreError> {
-        let (from, layer_condition) = layer.from();
+    /// The envelope `[minx, miny, maxx, maxy]` of the features of `layer` that `query`
+    /// matches (e.g. a scoped user's part), `None` when there are none.
+    pub async fn layer_extent(
+        &self,
+        layer: FeatureLayer,
+        query: &FeatureQuery,
+    ) -> Result<Option<[f64; 4]>, StoreError> {
+        let (from, condition, vals) = self.matching(layer, query)?;
         let sql = format!(
             "SELECT MIN(t.minx) AS minx, MIN(t.miny) AS miny, MAX(t.maxx) AS maxx, \
-             MAX(t.maxy) AS maxy FROM {from} WHERE {layer_condition}"
+             MAX(t.maxy) AS maxy FROM {from} {condition}"
         );
         let rows: Vec<ExtentRow> = self
-            .fetch_all(&sql, vec![], "measuring a layer's extent")
+            .fetch_all(&sql, vals, "measuring a layer's extent")
             .await?;
         Ok(rows
             .first()
