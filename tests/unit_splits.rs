@@ -249,6 +249,97 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
             .sum();
         assert!((sum - area).abs() / area < 1e-10, "{n}: {sum} vs {area}");
 
+        // Manual moves in a draft with split buildings: a split building's grid counts its
+        // own units' households, and a neighbour can join it (no 409).
+        let editable = wangge::plan::propose(&db.store, community_id, &request)
+            .await
+            .unwrap();
+        // The split whose grid has most room left below the ceiling.
+        let split = editable
+            .metrics
+            .unit_splits
+            .iter()
+            .filter(|s| s.within_bounds)
+            .min_by_key(|s| s.groups[0].households)
+            .unwrap_or_else(|| panic!("{n}: no split within the bounds"));
+        let own = split.grid_code.clone();
+        let own_households = split.groups[0].households;
+        let placed: HashMap<i64, i64> = db
+            .store
+            .plan_assignment(editable.plan_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+        let split_building = buildings
+            .iter()
+            .find(|b| b.id == split.building_id)
+            .unwrap();
+        let centre = |b: &Building| geo::InteriorPoint::interior_point(&b.footprint).unwrap();
+        let mut near: Vec<&Building> = buildings
+            .iter()
+            .filter(|b| placed.get(&b.id) != placed.get(&split_building.id))
+            .filter(|b| {
+                !editable
+                    .metrics
+                    .unit_splits
+                    .iter()
+                    .any(|s| s.building_id == b.id)
+            })
+            .filter(|b| (b.households as u64) <= u64::from(max) - own_households)
+            .collect();
+        let (cx, cy) = centre(split_building).x_y();
+        near.sort_by(|a, b| {
+            let d = |p: geo::Point| (p.x() - cx).hypot(p.y() - cy);
+            d(centre(a)).total_cmp(&d(centre(b)))
+        });
+        let mut joined = None;
+        eprintln!(
+            "{n}: room {} below {max}, {} candidates",
+            max as u64 - own_households,
+            near.len()
+        );
+        for candidate in near.iter().take(25) {
+            let request = wangge::plan::MoveRequest {
+                buildings: vec![candidate.id],
+                to_grid: own.clone(),
+            };
+            match wangge::plan::move_buildings(&db.store, editable.plan_id, &request, None).await {
+                Ok(plan) => {
+                    joined = Some((candidate, plan));
+                    break;
+                }
+                Err(wangge::plan::PlanError::MoveRefused(why)) => {
+                    eprintln!("{n}: {why}");
+                    continue;
+                }
+                Err(e) => panic!("{n}: moving {} into split grid {own}: {e}", candidate.id),
+            }
+        }
+        let (candidate, plan) =
+            joined.unwrap_or_else(|| panic!("{n}: no neighbour could join split grid {own}"));
+        let after: wangge::plan::PlanMetrics = serde_json::from_str(&plan.metrics).unwrap();
+        let grid = after.grids.iter().find(|g| g.code == own).unwrap();
+        assert_eq!(
+            grid.households,
+            own_households + candidate.households as u64,
+            "{n}: {grid:?}"
+        );
+        assert_eq!(grid.buildings, 2, "{n}: {grid:?}");
+        let units_now = db
+            .store
+            .plan_unit_assignment(editable.plan_id)
+            .await
+            .unwrap();
+        assert!(
+            units_now
+                .iter()
+                .filter(|u| split.groups[0].units.contains(&u.unit)
+                    && u.building_id == split.building_id)
+                .all(|u| u.grid_code == own),
+            "{n}: the split building's units left its grid"
+        );
+
         // Published: lookup in a split building answers its own grid and lists the units'
         // grids; the geocoder answers a unit's grid.
         let state = AppState::load(db.store.clone()).await.unwrap();

@@ -227,6 +227,28 @@ pub async fn move_buildings(
             ),
         });
     }
+    // A building split by unit weighs, in its grid, the households of the units that grid
+    // holds (the first group), as the draft's figures count them; its other groups' grids
+    // share its cell and have no building of their own.
+    for split in metrics.unit_splits.iter().filter(|s| !s.grids.is_empty()) {
+        let own = split
+            .grids
+            .iter()
+            .position(|c| *c == split.grid_code)
+            .and_then(|i| split.groups.get(i));
+        if let (Some(b), Some(group)) = (
+            buildings.iter_mut().find(|b| b.id == split.building_id),
+            own,
+        ) {
+            b.households = i32::try_from(group.households).unwrap_or(i32::MAX);
+        }
+        if moving.contains(&split.building_id) && split.grids.contains(&to.code) {
+            return Err(PlanError::MoveRefused(format!(
+                "building {} is split by unit and grid {} already holds some of its units: move it to another grid",
+                split.building_id, to.code
+            )));
+        }
+    }
     let mut assignment: Vec<u32> = buildings
         .iter()
         .map(|b| label_of[&grid_of[&b.id]])
@@ -289,15 +311,15 @@ pub async fn move_buildings(
     let (min, max) = (u64::from(params.min), u64::from(params.max));
     let mut involved: Vec<u32> = moved_grids.keys().map(|g| label_of[g]).collect();
     involved.push(to_label);
-    // The grids' stored figures must be those of their buildings' cells, else they hold
-    // part of a building split by unit or households changed since the draft.
+    // The grids' stored figures must be those of their buildings' cells (split buildings
+    // weighed by their grid's units), else households changed since the draft.
     for &label in &involved {
         let counted = before[label as usize].households;
         if stored(code(label)) != Some(counted) {
             return Err(PlanError::NotEditable {
                 plan: plan_id,
                 reason: format!(
-                    "grid {}'s figures in the draft ({} households) are not those of its buildings now ({counted}): it holds units of a building split between grids, or households changed since the draft was computed; compute a new draft",
+                    "grid {}'s figures in the draft ({} households) are not those of its buildings now ({counted}): households changed since the draft was computed; compute a new draft",
                     code(label),
                     stored(code(label)).map_or("none".to_string(), |h| h.to_string())
                 ),
@@ -410,6 +432,9 @@ pub async fn move_buildings(
     }
     for split in &mut metrics.unit_splits {
         if moving.contains(&split.building_id) {
+            for code in split.grids.iter_mut().filter(|c| **c == split.grid_code) {
+                code.clone_from(&to.code);
+            }
             split.grid_code = to.code.clone();
         }
     }

@@ -480,6 +480,18 @@ impl Store {
             if n != 1 {
                 return Ok(Err(MoveRefusal::Changed));
             }
+            // A building split by unit takes the units its grid held (its first group).
+            tx.execute(
+                "UPDATE plan_unit_assignments SET grid_id = $4 WHERE plan_id = $1 AND building_id = $2 AND grid_id = $3",
+                vec![
+                    Val::int(m.plan_id),
+                    Val::int(building),
+                    Val::int(from),
+                    Val::int(m.to_grid),
+                ],
+                "moving a building's units",
+            )
+            .await?;
         }
         for (grid, boundary) in &m.boundaries {
             let sql = format!(
