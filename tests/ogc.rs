@@ -730,6 +730,14 @@ async fn part4_edits_grids_and_the_lookup_follows() {
         .await;
         assert_eq!(created.status, 201, "{n}: {}", created.body);
         let new_id = created.body["id"].as_i64().unwrap();
+        // Audited in the creating transaction, naming the new grid.
+        let (entries, _) = db.store.audit_entries(5, 0).await.unwrap();
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "grid.create" && e.target == format!("grid/{new_id}")),
+            "{n}: {entries:?}"
+        );
         let fresh = call(Method::GET, &page, None, &[("if-none-match", &etag)]).await;
         assert_eq!(fresh.status, 200, "{n}: stale 304 after a create");
         assert_ne!(fresh.header("etag"), etag);

@@ -455,7 +455,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
         let extra_id = published_grid[m.unit_splits[0].grids[1].as_str()];
         let err = db
             .store
-            .delete_grid(extra_id)
+            .delete_grid(extra_id, None)
             .await
             .unwrap_err()
             .to_string();

@@ -257,8 +257,8 @@ pub async fn create(
         kind: kind_property(p)?.unwrap_or(GridKind::Standard),
         boundary: b.geometry.unwrap_or_else(|| geo::MultiPolygon(vec![])),
     };
-    let new_id = state.store.create_grid(&fields).await?;
-    audit_edit(&state, &caller, "grid.create", new_id, &fields).await?;
+    let audit = edit_entry(&caller, "grid.create", None, &fields);
+    let new_id = state.store.create_grid(&fields, Some(&audit)).await?;
     written(&state, &headers, c, new_id, StatusCode::CREATED).await
 }
 
@@ -293,25 +293,21 @@ async fn editable(
     Ok((id, grid))
 }
 
-/// Writes a grid edit to the audit log.
-async fn audit_edit(
-    state: &AppState,
+/// The audit entry of a grid edit (of grid `id`; a new grid's id is set by the store).
+fn edit_entry(
     caller: &Caller,
     action: &str,
-    id: i64,
+    id: Option<i64>,
     fields: &GridFields,
-) -> Result<(), ApiError> {
+) -> crate::store::NewAuditEntry {
     let detail = serde_json::json!({
         "community_id": fields.community_id,
         "code": fields.code,
         "name": fields.name,
         "kind": fields.kind,
     });
-    state
-        .auth
-        .audit(&caller.audit_entry(action, &format!("grid/{id}"), detail.to_string()))
-        .await?;
-    Ok(())
+    let target = id.map(|id| format!("grid/{id}")).unwrap_or_default();
+    caller.audit_entry(action, &target, detail.to_string())
 }
 
 /// The stored grid `fid`, or 404.
@@ -375,8 +371,8 @@ async fn store_edit(
     action: &str,
 ) -> Result<Response, ApiError> {
     editable_community(caller, fields.community_id)?;
-    state.store.replace_grid(id, fields).await?;
-    audit_edit(state, caller, action, id, fields).await?;
+    let audit = edit_entry(caller, action, Some(id), fields);
+    state.store.replace_grid(id, fields, Some(&audit)).await?;
     written(state, headers, c, id, StatusCode::OK).await
 }
 
@@ -443,15 +439,12 @@ pub async fn delete(
         return Ok(r);
     }
     let (id, grid) = editable(&state, &caller, &fid).await?;
-    state.store.delete_grid(id).await?;
-    state
-        .auth
-        .audit(&caller.audit_entry(
-            "grid.delete",
-            &format!("grid/{id}"),
-            serde_json::json!({ "community_id": grid.community_id, "code": grid.code }).to_string(),
-        ))
-        .await?;
+    let audit = caller.audit_entry(
+        "grid.delete",
+        &format!("grid/{id}"),
+        serde_json::json!({ "community_id": grid.community_id, "code": grid.code }).to_string(),
+    );
+    state.store.delete_grid(id, Some(&audit)).await?;
     state.refresh().await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

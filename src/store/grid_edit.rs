@@ -7,6 +7,7 @@
 use chrono::Utc;
 use geo::{Geometry, Intersects, MultiPolygon};
 
+use super::auth::{append_audit_in, NewAuditEntry};
 use super::dialect::upsert;
 use super::tx::Tx;
 use super::value::Val;
@@ -160,17 +161,27 @@ fn refused_geometry(e: StoreError, what: &str) -> GridEditError {
     GridEditError::Store(e)
 }
 
-async fn bump(tx: &mut Tx) -> Result<(), StoreError> {
+/// The end of every grid edit: revisions and layer versions bumped, `audit` appended.
+async fn bump_and_audit(tx: &mut Tx, audit: Option<&NewAuditEntry>) -> Result<(), StoreError> {
     bump_revision(tx, GRIDS_REVISION).await?;
     // Layer versions (ETag, tiles): grids, and buildings whose grid may change.
     super::layers::bump_layers(tx, &[super::Layer::Grids, super::Layer::Buildings]).await?;
-    bump_revision(tx, ADDRESSES_REVISION).await
+    bump_revision(tx, ADDRESSES_REVISION).await?;
+    if let Some(entry) = audit {
+        append_audit_in(tx, entry).await?;
+    }
+    Ok(())
 }
 
 impl Store {
     /// Adds a grid to its community's published plan (creating the plan when the
-    /// community has none) and returns its id.
-    pub async fn create_grid(&self, g: &GridFields) -> Result<i64, GridEditError> {
+    /// community has none) and returns its id. `audit` is appended in the same
+    /// transaction, its target set to `grid/{the new id}`.
+    pub async fn create_grid(
+        &self,
+        g: &GridFields,
+        audit: Option<&NewAuditEntry>,
+    ) -> Result<i64, GridEditError> {
         let what = "new grid";
         check_fields(g, what)?;
         let mut tx = self.begin().await?;
@@ -232,14 +243,23 @@ impl Store {
                 what: "grid",
                 reference: g.code.clone(),
             })?;
-        bump(&mut tx).await?;
+        let audit = audit.map(|e| NewAuditEntry {
+            target: format!("grid/{id}"),
+            ..e.clone()
+        });
+        bump_and_audit(&mut tx, audit.as_ref()).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    /// Replaces code, name, kind and boundary of the published grid `id`. The community
-    /// cannot change.
-    pub async fn replace_grid(&self, id: i64, g: &GridFields) -> Result<(), GridEditError> {
+    /// Replaces code, name, kind and boundary of the published grid `id`, with `audit`
+    /// appended in the same transaction. The community cannot change.
+    pub async fn replace_grid(
+        &self,
+        id: i64,
+        g: &GridFields,
+        audit: Option<&NewAuditEntry>,
+    ) -> Result<(), GridEditError> {
         let what = format!("grid {id}");
         check_fields(g, &what)?;
         let mut tx = self.begin().await?;
@@ -269,14 +289,19 @@ impl Store {
         )
         .await
         .map_err(|e| refused_geometry(e, &what))?;
-        bump(&mut tx).await?;
+        bump_and_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Deletes the published grid `id`. Refused while buildings (or units of a building
     /// split by unit) are assigned to it or workers serve it: those move with a plan.
-    pub async fn delete_grid(&self, id: i64) -> Result<(), GridEditError> {
+    /// `audit` is appended in the same transaction.
+    pub async fn delete_grid(
+        &self,
+        id: i64,
+        audit: Option<&NewAuditEntry>,
+    ) -> Result<(), GridEditError> {
         let mut tx = self.begin().await?;
         published_grid(&mut tx, id).await?;
         let count = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE grid_id = $1");
@@ -310,7 +335,7 @@ impl Store {
             "deleting a grid",
         )
         .await?;
-        bump(&mut tx).await?;
+        bump_and_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
     }
