@@ -1,8 +1,9 @@
 //! Buildings above the household ceiling split by unit, end to end on both databases: the
 //! draft's grids per unit group, their metrics and stored unit assignments, the overlap
-//! allowed between a split building's grids only, publishing, the lookup's `by_unit` and
-//! the geocoder answering a unit's grid; a building whose register gives no units stays a
-//! grid of its own, flagged.
+//! allowed between a split building's grids only, manual moves (a neighbour joining a split
+//! building's grid, the split building moving on with its units), publishing, the lookup's
+//! `by_unit` and the geocoder answering a unit's grid; a building whose register gives no
+//! units stays a grid of its own, flagged.
 
 mod common;
 
@@ -340,6 +341,12 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
             "{n}: the split building's units left its grid"
         );
 
+        let movable: Vec<&Building> = buildings
+            .iter()
+            .filter(|b| b.id != stripped.id && !b.grid_id.is_some_and(|g| kept.contains(&g)))
+            .collect();
+        a_split_building_moves_on(&db, community_id, &movable).await;
+
         // Published: lookup in a split building answers its own grid and lists the units'
         // grids; the geocoder answers a unit's grid.
         let state = AppState::load(db.store.clone()).await.unwrap();
@@ -565,5 +572,222 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
                 );
             }
         }
+    }
+}
+
+/// A split building moves on: with a ceiling just below the largest of `movable`, that
+/// building is split; a lighter neighbour joins its grid, then the building moves to a
+/// neighbouring grid with room. Its own units go with it, its other groups' units stay,
+/// the draft's figures follow (the split's `grid_code`, both grids' households). Tried
+/// with the largest buildings and a few targets (grid sizes) until the layout offers both
+/// moves: in the demo most neighbours of a large building are alone in their grid.
+async fn a_split_building_moves_on(db: &common::TestDb, community_id: i64, movable: &[&Building]) {
+    let n = db.name;
+    let mut by_size: Vec<&Building> = movable.to_vec();
+    by_size.sort_by_key(|b| std::cmp::Reverse((b.households, b.id)));
+    for (largest, divisor) in by_size
+        .iter()
+        .take(6)
+        .flat_map(|b| [(*b, 4), (*b, 3), (*b, 2)])
+    {
+        let max = (largest.households - 1) as u32;
+        let request = PlanRequest {
+            min: 1,
+            max,
+            target: (max * divisor / 4).max(1),
+            warm_start: false,
+            ..Default::default()
+        };
+        let draft = wangge::plan::propose(&db.store, community_id, &request)
+            .await
+            .unwrap();
+        let split = draft
+            .metrics
+            .unit_splits
+            .iter()
+            .find(|s| s.building_id == largest.id)
+            .unwrap_or_else(|| panic!("{n}: building {} not split", largest.id));
+        let Some((neighbour, joint)) = join(db, draft.plan_id, split, largest, movable, max).await
+        else {
+            eprintln!(
+                "{n}: target {}: no neighbour could join split grid {}",
+                request.target, split.grid_code
+            );
+            continue;
+        };
+        // Now the split building moves on to a neighbouring grid with room for its units.
+        let own_households = split.groups[0].households;
+        let others: HashSet<&str> = split.grids[1..].iter().map(String::as_str).collect();
+        let targets: Vec<&wangge::plan::GridMetrics> = joint
+            .grids
+            .iter()
+            .filter(|g| g.code != split.grid_code && !others.contains(g.code.as_str()))
+            .filter(|g| g.households + own_households <= u64::from(max))
+            .collect();
+        let mut moved = None;
+        for target in &targets {
+            if let Some(plan) = try_move(db, draft.plan_id, largest.id, &target.code).await {
+                moved = Some((*target, plan));
+                break;
+            }
+        }
+        let Some((target, plan)) = moved else {
+            eprintln!(
+                "{n}: target {}: split building {} could move into none of {} grids with room",
+                request.target,
+                largest.id,
+                targets.len()
+            );
+            continue;
+        };
+        eprintln!(
+            "{n}: target {}: split building {} ({own_households} of its {} households) moved on from {}, shared with building {}, to {}",
+            request.target, largest.id, largest.households, split.grid_code, neighbour.id, target.code
+        );
+        check_moved_on(
+            db,
+            draft.plan_id,
+            split,
+            (largest, neighbour),
+            target,
+            &plan,
+        )
+        .await;
+        return;
+    }
+    panic!("{n}: no split building moved on");
+}
+
+/// Moves `building` of draft `plan_id` to grid `to`: the plan, or `None` when refused.
+async fn try_move(
+    db: &common::TestDb,
+    plan_id: i64,
+    building: i64,
+    to: &str,
+) -> Option<wangge::store::Plan> {
+    let request = wangge::plan::MoveRequest {
+        buildings: vec![building],
+        to_grid: to.to_string(),
+    };
+    match wangge::plan::move_buildings(&db.store, plan_id, &request, None).await {
+        Ok(plan) => Some(plan),
+        Err(wangge::plan::PlanError::MoveRefused(_)) => None,
+        Err(e) => panic!("{}: moving {building} to {to}: {e}", db.name),
+    }
+}
+
+/// The nearest building of `movable` with room in `split`'s grid joins it; with the
+/// draft's figures after the move.
+async fn join<'a>(
+    db: &common::TestDb,
+    plan_id: i64,
+    split: &wangge::plan::UnitSplit,
+    building: &Building,
+    movable: &[&'a Building],
+    max: u32,
+) -> Option<(&'a Building, wangge::plan::PlanMetrics)> {
+    let room = u64::from(max) - split.groups[0].households;
+    let placed: HashMap<i64, i64> = db
+        .store
+        .plan_assignment(plan_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let centre = |b: &Building| geo::InteriorPoint::interior_point(&b.footprint).unwrap();
+    let (cx, cy) = centre(building).x_y();
+    let distance = |b: &Building| {
+        let p = centre(b);
+        (p.x() - cx).hypot(p.y() - cy)
+    };
+    let mut near: Vec<&Building> = movable
+        .iter()
+        .copied()
+        .filter(|b| placed[&b.id] != placed[&building.id])
+        .filter(|b| (1..=room).contains(&(b.households as u64)))
+        .collect();
+    near.sort_by(|a, b| distance(a).total_cmp(&distance(b)));
+    for candidate in near.into_iter().take(25) {
+        if let Some(plan) = try_move(db, plan_id, candidate.id, &split.grid_code).await {
+            return Some((candidate, serde_json::from_str(&plan.metrics).unwrap()));
+        }
+    }
+    None
+}
+
+/// After `building` of `split` moved from its grid, which it shared with `neighbour`, to
+/// `target` (its figures before the move): the draft's figures, the building's assignment
+/// and its units' grids.
+async fn check_moved_on(
+    db: &common::TestDb,
+    plan_id: i64,
+    split: &wangge::plan::UnitSplit,
+    (building, neighbour): (&Building, &Building),
+    target: &wangge::plan::GridMetrics,
+    plan: &wangge::store::Plan,
+) {
+    let n = db.name;
+    let own = split.grid_code.as_str();
+    let own_households = split.groups[0].households;
+    let last: wangge::plan::PlanMetrics = serde_json::from_str(&plan.metrics).unwrap();
+    let grid = |code: &str| last.grids.iter().find(|g| g.code == code).unwrap();
+    assert_eq!(
+        grid(&target.code).households,
+        target.households + own_households,
+        "{n}: {target:?}"
+    );
+    assert_eq!(grid(&target.code).buildings, target.buildings + 1, "{n}");
+    assert_eq!(grid(own).households, neighbour.households as u64, "{n}");
+    assert_eq!(grid(own).buildings, 1, "{n}");
+    let now = last
+        .unit_splits
+        .iter()
+        .find(|s| s.building_id == building.id)
+        .unwrap();
+    assert_eq!(now.grid_code, target.code, "{n}: {now:?}");
+    assert_eq!(now.grids[0], target.code, "{n}: {now:?}");
+    assert_eq!(now.grids[1..], split.grids[1..], "{n}: {now:?}");
+
+    // Stored: the building's assignment and its own units are the target's, its other
+    // groups' units where they were.
+    let target_id = db
+        .store
+        .plan_grids(plan_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.code == target.code)
+        .unwrap()
+        .id;
+    let placed: HashMap<i64, i64> = db
+        .store
+        .plan_assignment(plan_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(placed[&building.id], target_id, "{n}");
+    let units = db.store.plan_unit_assignment(plan_id).await.unwrap();
+    let mine: Vec<_> = units
+        .iter()
+        .filter(|u| u.building_id == building.id)
+        .collect();
+    assert_eq!(
+        mine.len(),
+        split.groups.iter().map(|g| g.units.len()).sum::<usize>(),
+        "{n}"
+    );
+    for u in mine {
+        let group = split
+            .groups
+            .iter()
+            .position(|g| g.units.contains(&u.unit))
+            .unwrap();
+        let want = if group == 0 {
+            target.code.as_str()
+        } else {
+            split.grids[group].as_str()
+        };
+        assert_eq!(u.grid_code, want, "{n}: unit {} of group {group}", u.unit);
     }
 }
