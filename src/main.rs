@@ -549,7 +549,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                 warm_start: !fresh,
                 author: std::env::var("USER").unwrap_or_else(|_| "cli".into()),
             };
-            let draft = plan::propose(&store, community, &request)
+            let audit = cli_entry(
+                "plan.propose",
+                "",
+                serde_json::json!({ "community_id": community }).to_string(),
+            );
+            let draft = plan::propose(&store, community, &request, Some(&audit))
                 .await
                 .map_err(|e| chain(&e))?;
             if json {

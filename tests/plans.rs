@@ -200,11 +200,11 @@ async fn two_planners_publishing_at_once_one_wins_the_other_is_told() {
             warm_start: false,
             ..Default::default()
         };
-        let a = wangge::plan::propose(&db.store, community.id, &request(1))
+        let a = wangge::plan::propose(&db.store, community.id, &request(1), None)
             .await
             .unwrap()
             .plan_id;
-        let b = wangge::plan::propose(&db.store, community.id, &request(2))
+        let b = wangge::plan::propose(&db.store, community.id, &request(2), None)
             .await
             .unwrap()
             .plan_id;
@@ -252,13 +252,13 @@ async fn raw_sql(db: &common::TestDb, statement: &str) {
 }
 
 #[tokio::test]
-async fn a_publish_and_its_audit_entry_are_one_transaction() {
+async fn a_draft_or_a_publish_and_its_audit_entry_are_one_transaction() {
     for db in common::both().await {
         let n = db.name;
         common::import_demo(&db.store, 1).await;
         let community = common::community(&db.store, 0).await;
         let before = db.store.published_plan(community.id).await.unwrap();
-        let draft = wangge::plan::propose(&db.store, community.id, &Default::default())
+        let draft = wangge::plan::propose(&db.store, community.id, &Default::default(), None)
             .await
             .unwrap()
             .plan_id;
@@ -285,6 +285,27 @@ async fn a_publish_and_its_audit_entry_are_one_transaction() {
             )
         };
         raw_sql(&db, create).await;
+        // A draft is not stored without its entry either.
+        let drafts = db.store.plans_of(community.id).await.unwrap().len();
+        let proposed = wangge::store::NewAuditEntry {
+            action: "plan.propose".into(),
+            ..entry.clone()
+        };
+        let err = wangge::plan::propose(
+            &db.store,
+            community.id,
+            &Default::default(),
+            Some(&proposed),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("audit"), "{n}: {err}");
+        assert_eq!(
+            db.store.plans_of(community.id).await.unwrap().len(),
+            drafts,
+            "{n}: a draft was stored without its audit entry"
+        );
         let err = wangge::plan::publish(&db.store, draft, Some(&entry))
             .await
             .unwrap_err()
@@ -312,6 +333,22 @@ async fn a_publish_and_its_audit_entry_are_one_transaction() {
             .filter(|e| e.action == "plan.publish" && e.target == format!("plan/{draft}"))
             .collect();
         assert_eq!(published.len(), 1, "{n}: {entries:?}");
+        // A draft's entry names the new plan.
+        let next = wangge::plan::propose(
+            &db.store,
+            community.id,
+            &Default::default(),
+            Some(&proposed),
+        )
+        .await
+        .unwrap();
+        let (entries, _) = db.store.audit_entries(10, 0).await.unwrap();
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "plan.propose" && e.target == format!("plan/{}", next.plan_id)),
+            "{n}: {entries:?}"
+        );
     }
 }
 
@@ -327,13 +364,14 @@ async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_expl
             warm_start: false,
             ..Default::default()
         },
+        None,
     )
     .await
     .unwrap();
     wangge::plan::publish(&db.store, fresh.plan_id, None)
         .await
         .unwrap();
-    let warm = wangge::plan::propose(&db.store, community.id, &Default::default())
+    let warm = wangge::plan::propose(&db.store, community.id, &Default::default(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -348,6 +386,7 @@ async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_expl
             min: 700,
             ..Default::default()
         },
+        None,
     )
     .await
     .unwrap_err();
@@ -358,12 +397,12 @@ async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_expl
         .await
         .unwrap()
         .remove(0);
-    let err = wangge::plan::propose(&db.store, street.id, &Default::default())
+    let err = wangge::plan::propose(&db.store, street.id, &Default::default(), None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("not a community"), "{err}");
     assert!(
-        wangge::plan::propose(&db.store, 999_999, &Default::default())
+        wangge::plan::propose(&db.store, 999_999, &Default::default(), None)
             .await
             .is_err()
     );
@@ -375,7 +414,7 @@ async fn rerunning_after_a_small_edit_moves_few_households_and_problems_are_expl
         warm_start: false,
         ..Default::default()
     };
-    let d = wangge::plan::propose(&db.store, community.id, &tight)
+    let d = wangge::plan::propose(&db.store, community.id, &tight, None)
         .await
         .unwrap();
     assert!(!d.metrics.violations.is_empty(), "{:?}", d.metrics);
@@ -521,6 +560,7 @@ async fn virtual_grids_are_kept_apart_and_oversized_buildings_get_a_unit_split()
                 warm_start: false,
                 ..Default::default()
             },
+            None,
         )
         .await
         .unwrap();
@@ -634,7 +674,7 @@ async fn virtual_grids_are_kept_apart_and_oversized_buildings_get_a_unit_split()
             warm_start: false,
             ..Default::default()
         };
-        let d = wangge::plan::propose(&db.store, community_id, &low)
+        let d = wangge::plan::propose(&db.store, community_id, &low, None)
             .await
             .unwrap();
         let big: Vec<&wangge::store::Building> = after

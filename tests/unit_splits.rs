@@ -84,7 +84,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
             warm_start: false,
             ..Default::default()
         };
-        let draft = wangge::plan::propose(&db.store, community_id, &request)
+        let draft = wangge::plan::propose(&db.store, community_id, &request, None)
             .await
             .unwrap();
         let m = &draft.metrics;
@@ -252,7 +252,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
 
         // Manual moves in a draft with split buildings: a split building's grid counts its
         // own units' households, and a neighbour can join it (no 409).
-        let editable = wangge::plan::propose(&db.store, community_id, &request)
+        let editable = wangge::plan::propose(&db.store, community_id, &request, None)
             .await
             .unwrap();
         // The split whose grid has most room left below the ceiling.
@@ -489,6 +489,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
                 warm_start: true,
                 ..request.clone()
             },
+            None,
         )
         .await
         .unwrap();
@@ -514,7 +515,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
 
         // Back to the usual bounds: the split units rejoin their building's grid; the diff
         // counts them unit by unit, as the draft's metrics do.
-        let whole = wangge::plan::propose(&db.store, community_id, &PlanRequest::default())
+        let whole = wangge::plan::propose(&db.store, community_id, &PlanRequest::default(), None)
             .await
             .unwrap();
         assert!(whole.metrics.unit_splits.is_empty(), "{n}");
@@ -598,7 +599,7 @@ async fn a_split_building_moves_on(db: &common::TestDb, community_id: i64, movab
             warm_start: false,
             ..Default::default()
         };
-        let draft = wangge::plan::propose(&db.store, community_id, &request)
+        let draft = wangge::plan::propose(&db.store, community_id, &request, None)
             .await
             .unwrap();
         let split = draft

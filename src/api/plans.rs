@@ -51,16 +51,12 @@ pub async fn propose(
         let (state, caller) = (state.clone(), caller.clone());
         tokio::spawn(async move {
             community_in_scope(&state, &caller, id).await?;
-            let draft = plan::propose(&state.store, id, &request).await?;
-            state
-                .auth
-                .audit(&caller.audit_entry(
-                    "plan.propose",
-                    &format!("plan/{}", draft.plan_id),
-                    json!({ "community_id": id }).to_string(),
-                ))
-                .await?;
-            Ok::<_, ApiError>(draft)
+            let audit = caller.audit_entry(
+                "plan.propose",
+                "",
+                json!({ "community_id": id }).to_string(),
+            );
+            Ok::<_, ApiError>(plan::propose(&state.store, id, &request, Some(&audit)).await?)
         })
     };
     let draft = joined(task.await)?;

@@ -232,11 +232,13 @@ fn code_base(c: &Region) -> String {
     })
 }
 
-/// Proposes a draft plan for a community and stores it.
+/// Proposes a draft plan for a community and stores it, with `audit` appended to the
+/// audit log in the same transaction (its target set to `plan/{the draft's id}`).
 pub async fn propose(
     store: &Store,
     community_id: i64,
     request: &PlanRequest,
+    audit: Option<&crate::store::NewAuditEntry>,
 ) -> Result<Draft, PlanError> {
     check(request)?;
     let started = std::time::Instant::now();
@@ -610,6 +612,7 @@ pub async fn propose(
                 Some((b.id, balanced + k))
             }))
             .collect(),
+        audit: audit.cloned(),
     };
     let plan_id = store
         .create_plan_with_units(&new_plan, &unit_assignment)

@@ -81,6 +81,9 @@ pub struct NewPlan {
     pub grids: Vec<NewGrid>,
     /// (building id, index into `grids`).
     pub assignment: Vec<(i64, usize)>,
+    /// Appended to the audit log in the same transaction, its target set to
+    /// `plan/{the new id}`.
+    pub audit: Option<NewAuditEntry>,
 }
 
 /// A unit (单元) of a building split between grids, and the index into
@@ -148,13 +151,15 @@ const PLAN_COLS: &str =
     "id, community_id, status, base_plan_id, parameters, metrics, author, created_at, published_at";
 
 impl Store {
-    /// Stores a draft plan with its grids and assignment in one transaction.
+    /// Stores a draft plan with its grids and assignment (and its audit entry) in one
+    /// transaction.
     pub async fn create_plan(&self, plan: &NewPlan) -> Result<i64, StoreError> {
         self.create_plan_with_units(plan, &[]).await
     }
 
     /// Stores a draft plan with its grids, assignment and the units of buildings split
-    /// between grids (each unit of such a building, its grid) in one transaction.
+    /// between grids (each unit of such a building, its grid) and its audit entry in one
+    /// transaction.
     pub async fn create_plan_with_units(
         &self,
         plan: &NewPlan,
@@ -239,6 +244,13 @@ impl Store {
                 &format!("assigning unit {} of building {}", u.unit, u.building_id),
             )
             .await?;
+        }
+        if let Some(entry) = &plan.audit {
+            let entry = NewAuditEntry {
+                target: format!("plan/{id}"),
+                ..entry.clone()
+            };
+            append_audit_in(&mut tx, &entry).await?;
         }
         tx.commit().await?;
         Ok(id)
