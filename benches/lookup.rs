@@ -18,6 +18,10 @@
 //! `intersects` count those as inside, PostGIS `ST_Contains` does not); any other
 //! difference, an HTTP status other than 200 or an unreachable PostGIS fails the bench.
 //!
+//! Beside wangge's own lookups (cell cache, and R-tree + exact tests alone) it times an
+//! H3 cell cache at its best (h3o: every point's cell prefilled with its grid), the
+//! alternative to the planar cell cache, to show what computing an H3 cell costs.
+//!
 //! The HTTP figures come from the real `wangge serve` binary (built by `cargo bench`,
 //! serving the SQLite file) in its own process. The load clients run in this process on
 //! one thread of their own (a single-threaded tokio runtime, the same for PostGIS and
@@ -115,6 +119,53 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The H3 resolution of the alternative cell cache: the coarsest with at least about 100
+/// cells per synthetic grid (the planar cache has about 256).
+fn h3_resolution() -> h3o::Resolution {
+    let grid_m2 = (CELL_DEG * 111_320.0 * LAT0.to_radians().cos()) * (CELL_DEG * 110_574.0);
+    h3o::Resolution::range(h3o::Resolution::Zero, h3o::Resolution::Fifteen)
+        .find(|r| r.area_m2() <= grid_m2 / 100.0)
+        .unwrap_or(h3o::Resolution::Fifteen)
+}
+
+/// An H3 cell cache at its best: a hash map from the H3 cell of every point wangge placed
+/// in a grid to that grid, so that every point is answered by finding its cell and one
+/// map lookup, with no polygon test (a real cache would also hold cells crossed by grid
+/// edges, needing tests). Seconds per pass over `points` (best of 3), and the number of
+/// points whose answer differs from `answers` (the cache keeps one grid per cell).
+fn h3_cache_at_its_best(points: &[(f64, f64)], answers: &[Option<u32>]) -> (f64, usize) {
+    let resolution = h3_resolution();
+    let cell = |x: f64, y: f64| {
+        h3o::LatLng::new(y, x)
+            .ok()
+            .map(|ll| u64::from(ll.to_cell(resolution)))
+    };
+    let mut cache: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
+    for (&(x, y), answer) in points.iter().zip(answers) {
+        if let (Some(c), Some(grid)) = (cell(x, y), answer) {
+            cache.insert(c, *grid);
+        }
+    }
+    let (secs, _) = best_pass(|| {
+        let mut found = 0usize;
+        let mut sum = 0u64;
+        for &(x, y) in points {
+            if let Some(grid) = cell(black_box(x), black_box(y)).and_then(|c| cache.get(&c)) {
+                found += 1;
+                sum = sum.wrapping_add(u64::from(*grid));
+            }
+        }
+        black_box(sum);
+        found
+    });
+    let differ = points
+        .iter()
+        .zip(answers)
+        .filter(|(&(x, y), answer)| cell(x, y).and_then(|c| cache.get(&c).copied()) != **answer)
+        .count();
+    (secs, differ)
 }
 
 /// One line of the result table.
@@ -384,6 +435,20 @@ async fn bench(
         rate: points.len() as f64 / secs,
         unit: "points/s",
         note: "best of 3 trials of >= 1 s".into(),
+    });
+
+    let (secs, differ) = h3_cache_at_its_best(points, &wangge);
+    rows.0.push(Row {
+        label: format!("H3 cell cache at its best (h3o, resolution {})", h3_resolution()),
+        concurrency: 1,
+        items: points.len(),
+        seconds: secs,
+        rate: points.len() as f64 / secs,
+        unit: "points/s",
+        note: format!(
+            "every point's cell prefilled, no polygon test ({} answers differ from wangge's, in cells shared by two grids or the outside); best of 3 trials of >= 1 s",
+            thousands(differ)
+        ),
     });
 
     // ---- 2. shapely ---------------------------------------------------------------------
@@ -1622,6 +1687,12 @@ fn print_report(
         "wangge cell cache gain (locate ÷ locate_uncached)",
         cached,
         uncached,
+        None,
+    );
+    ratio(
+        "wangge cell cache ÷ an H3 cell cache at its best",
+        cached,
+        rows.rate("H3 cell cache at its best", 1),
         None,
     );
     ratio("wangge in-process ÷ PostGIS set-based", cached, set, None);

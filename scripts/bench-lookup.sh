@@ -9,7 +9,8 @@
 # Measures (benches/lookup.rs, release build; best of 3 where it says so):
 #   1. wangge in-process, one thread: GridIndex::locate over all points (cell cache), and
 #      locate_uncached (R-tree + exact tests) to show what the cache brings; index build
-#      time and cache statistics.
+#      time and cache statistics; and an H3 cell cache at its best (h3o, every point's
+#      cell prefilled), the alternative to wangge's planar cells.
 #   2. shapely 2 vectorised: STRtree(polygons).query(points, predicate="intersects")
 #      (benches/lookup_shapely.py, reading the exact polygons and points the bench wrote).
 #   3. PostGIS set-based: one statement joining unnest(lon[], lat[]) to the grids with
