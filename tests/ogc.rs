@@ -596,6 +596,7 @@ async fn part4_edits_grids_and_the_lookup_follows() {
             geo::coord! { x: 10.001, y: 10.001 },
         )
         .to_polygon()]);
+        let overlaps_a = format!("overlaps grid {}", a.id);
         for (body, status, word) in [
             (feature(good_props.clone(), bowtie.clone()), 400, "geometry"),
             (
@@ -673,6 +674,12 @@ async fn part4_edits_grids_and_the_lookup_follows() {
                 "outside community",
             ),
             (json!("not a feature"), 400, "Feature"),
+            // Inside grid A: the grids of a community may not overlap.
+            (
+                feature(good_props.clone(), polygon_json(&sq_mp)),
+                409,
+                overlaps_a.as_str(),
+            ),
         ] {
             let r = call(Method::POST, &items, Some(&body), &[]).await;
             assert_eq!(r.status, status, "{n}: {body} → {}", r.body);
@@ -714,6 +721,17 @@ async fn part4_edits_grids_and_the_lookup_follows() {
         );
         assert_eq!(db.store.grid(a.id).await.unwrap().unwrap(), a);
 
+        // Cut the square out of grid A: the point is in no grid.
+        let r = call(
+            Method::PATCH,
+            &format!("{items}/{}", a.id),
+            Some(&json!({ "geometry": polygon_json(&holed) })),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{n}: {}", r.body);
+        assert_eq!(get(&lookup(p)).await.body["found"], false, "{n}");
+
         // Create, given in Web Mercator: the new grid covers the square.
         let mut sq_3857 = geo::Geometry::MultiPolygon(sq_mp.clone());
         wangge::crs::Transformer::new(wangge::crs::Crs::Wgs84, wangge::crs::Crs::Epsg(3857))
@@ -751,15 +769,7 @@ async fn part4_edits_grids_and_the_lookup_follows() {
             (e[0] - se.min().x).abs() < 1e-9 && (e[3] - se.max().y).abs() < 1e-9,
             "{n}: {e:?}"
         );
-        // Cut the square out of grid A: the point now belongs to the new grid.
-        let r = call(
-            Method::PATCH,
-            &format!("{items}/{}", a.id),
-            Some(&json!({ "geometry": polygon_json(&holed) })),
-            &[],
-        )
-        .await;
-        assert_eq!(r.status, 200, "{n}: {}", r.body);
+        // The point belongs to the new grid.
         let after = get(&lookup(p)).await;
         assert_eq!(
             after.body["grid"]["id"].as_i64(),
@@ -822,6 +832,186 @@ async fn part4_edits_grids_and_the_lookup_follows() {
             get(&lookup(p)).await.body["grid"]["id"].as_i64(),
             Some(a.id)
         );
+        assert_eq!(common::fingerprint(&db.store).await, fingerprint, "{n}");
+    }
+}
+
+/// A building of `grid` whose envelope, widened by about a metre, lies inside one of the
+/// grid's polygons: that box, and the polygon's index.
+fn building_box_in(
+    grid: &wangge::store::Grid,
+    buildings: &[wangge::store::Building],
+) -> (wangge::store::Building, geo::Rect, usize) {
+    let margin = 1e-5;
+    for b in buildings {
+        let r = b.footprint.bounding_rect().unwrap();
+        let rect = geo::Rect::new(
+            geo::coord! { x: r.min().x - margin, y: r.min().y - margin },
+            geo::coord! { x: r.max().x + margin, y: r.max().y + margin },
+        );
+        if let Some(i) = grid
+            .boundary
+            .0
+            .iter()
+            .position(|p| p.contains(&rect.to_polygon()))
+        {
+            return (b.clone(), rect, i);
+        }
+    }
+    panic!("no building of grid {} lies well inside it", grid.id)
+}
+
+/// `boundary` with `rect` cut out of its polygon `i` as a hole.
+fn with_hole(boundary: &geo::MultiPolygon, i: usize, rect: &geo::Rect) -> geo::MultiPolygon {
+    let mut holed = boundary.clone();
+    let mut interiors = holed.0[i].interiors().to_vec();
+    interiors.push(rect.to_polygon().exterior().clone());
+    holed.0[i] = geo::Polygon::new(holed.0[i].exterior().clone(), interiors);
+    holed
+}
+
+#[tokio::test]
+async fn part4_edits_move_buildings_with_the_boundaries() {
+    for db in common::both().await {
+        let n = db.name;
+        common::import_demo(&db.store, 2).await;
+        let addr = serve(db.store.clone()).await;
+        let items = format!("http://{addr}/ogc/collections/grids/items");
+        let grids = db.store.grids(None).await.unwrap();
+        let a = grids
+            .iter()
+            .find(|g| g.kind == wangge::model::GridKind::Standard)
+            .unwrap()
+            .clone();
+        let grid_of = |id: i64| {
+            let store = db.store.clone();
+            async move {
+                store
+                    .buildings(&wangge::store::BuildingFilter::default())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|b| b.id == id)
+                    .unwrap()
+                    .grid_id
+            }
+        };
+        let of_a = db
+            .store
+            .buildings(&wangge::store::BuildingFilter {
+                grid: Some(a.id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let (b, rect, i) = building_box_in(&a, &of_a);
+        let fingerprint = common::fingerprint(&db.store).await;
+        let square = geo::MultiPolygon(vec![rect.to_polygon()]);
+        let create = json!({ "type": "Feature", "geometry": polygon_json(&square),
+            "properties": { "community_id": a.community_id, "code": "OGC-B1", "name": "楼栋网格" } });
+
+        // Drawn over grid A: refused. Cut out of A first: the building stays in A (its
+        // point is in no grid); drawn again: the building joins the new grid.
+        let r = call(Method::POST, &items, Some(&create), &[]).await;
+        assert_eq!(r.status, 409, "{n}: {}", r.body);
+        let r = call(
+            Method::PATCH,
+            &format!("{items}/{}", a.id),
+            Some(&json!({ "geometry": polygon_json(&with_hole(&a.boundary, i, &rect)) })),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{n}: {}", r.body);
+        assert_eq!(grid_of(b.id).await, Some(a.id), "{n}");
+        let r = call(Method::POST, &items, Some(&create), &[]).await;
+        assert_eq!(r.status, 201, "{n}: {}", r.body);
+        let new_id = r.body["id"].as_i64().unwrap();
+        assert_eq!(grid_of(b.id).await, Some(new_id), "{n}");
+        let moved = db
+            .store
+            .buildings(&wangge::store::BuildingFilter {
+                grid: Some(new_id),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            moved.iter().map(|m| m.id).collect::<Vec<_>>(),
+            vec![b.id],
+            "{n}"
+        );
+        let summary = common::get_url(&format!("http://{addr}/api/grids/{new_id}/summary"))
+            .await
+            .json::<Value>()
+            .await
+            .unwrap();
+        assert_eq!(summary["buildings"], 1, "{n}: {summary}");
+        assert_eq!(summary["households"], b.households, "{n}: {summary}");
+        // The tiles' buildings layer follows too (the building's grid_id property).
+        let item = get(&format!(
+            "http://{addr}/ogc/collections/buildings/items/{}",
+            b.id
+        ))
+        .await;
+        assert_eq!(
+            item.body["properties"]["grid_id"], new_id,
+            "{n}: {}",
+            item.body
+        );
+
+        // Grid A back whole: refused while the new grid holds the ground.
+        let r = call(
+            Method::PATCH,
+            &format!("{items}/{}", a.id),
+            Some(&json!({ "geometry": polygon_json(&a.boundary) })),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, 409, "{n}: {}", r.body);
+        assert!(
+            r.body["error"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("overlaps grid {new_id} (OGC-B1)")),
+            "{n}: {}",
+            r.body
+        );
+        // The new grid shrunk to a corner (the building's point in no grid: it stays);
+        // grid A takes the rest back: the building returns to A.
+        let corner = geo::Rect::new(
+            rect.min(),
+            geo::coord! { x: rect.min().x + 5e-6, y: rect.min().y + 5e-6 },
+        );
+        let r = call(
+            Method::PATCH,
+            &format!("{items}/{new_id}"),
+            Some(
+                &json!({ "geometry": polygon_json(&geo::MultiPolygon(vec![corner.to_polygon()])) }),
+            ),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{n}: {}", r.body);
+        assert_eq!(grid_of(b.id).await, Some(new_id), "{n}");
+        let r = call(
+            Method::PATCH,
+            &format!("{items}/{}", a.id),
+            Some(&json!({ "geometry": polygon_json(&with_hole(&a.boundary, i, &corner)) })),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{n}: {}", r.body);
+        assert_eq!(grid_of(b.id).await, Some(a.id), "{n}");
+        let r = call(Method::DELETE, &format!("{items}/{new_id}"), None, &[]).await;
+        assert_eq!(r.status, 204, "{n}: {}", r.body);
+        let r = call(
+            Method::PATCH,
+            &format!("{items}/{}", a.id),
+            Some(&json!({ "geometry": polygon_json(&a.boundary) })),
+            &[],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{n}: {}", r.body);
         assert_eq!(common::fingerprint(&db.store).await, fingerprint, "{n}");
     }
 }

@@ -332,7 +332,7 @@ pub fn definition(server: &str) -> Value {
             "responses": {
                 "BadRequest": error_response("A parameter or the body is malformed or out of range; the message says which and why"),
                 "NotFound": error_response("No such collection or feature"),
-                "Conflict": error_response("The edit conflicts with stored data"),
+                "Conflict": error_response("The edit conflicts with stored data: a code in use, an overlap with another grid of the plan, buildings or workers still assigned"),
                 "ServerError": error_response("A server error"),
             },
         },

@@ -1,14 +1,17 @@
 //! Editing single grids of published plans (OGC API – Features Part 4): create, replace,
 //! delete. Each edit is one transaction that validates like an import or a planner's
 //! boundary edit ([`check_storable`](crate::geometry::check_storable): valid EPSG:4326
-//! polygons), checks the community and the code, and bumps the grids and addresses
-//! revisions so the lookup index and the address book follow. Refused edits change nothing.
+//! polygons), checks the community and the code, keeps the community tiled (no overlap
+//! with another grid, nothing outside the community: [`grid_fit`](super::grid_fit)), moves
+//! the buildings whose point changes grid, and bumps the grids and addresses revisions so
+//! the lookup index and the address book follow. Refused edits change nothing.
 
 use chrono::Utc;
 use geo::{Geometry, Intersects, MultiPolygon};
 
 use super::auth::{append_audit_in, NewAuditEntry};
 use super::dialect::upsert;
+use super::grid_fit::{self, Placed};
 use super::tx::Tx;
 use super::value::Val;
 use super::write::{bump_revision, ADDRESSES_REVISION, GRIDS_REVISION};
@@ -37,7 +40,8 @@ pub enum GridEditError {
     /// The fields are not acceptable (geometry, community, empty code).
     #[error("{0}")]
     Invalid(String),
-    /// The edit conflicts with stored data (a code in use, buildings still assigned).
+    /// The edit conflicts with stored data (a code in use, an overlap with another grid,
+    /// buildings still assigned).
     #[error("{0}")]
     Conflict(String),
     #[error(transparent)]
@@ -47,6 +51,20 @@ pub enum GridEditError {
 #[derive(sqlx::FromRow)]
 struct CommunityRow {
     level: String,
+    geom: Vec<u8>,
+}
+
+#[derive(sqlx::FromRow)]
+struct GridGeom {
+    id: i64,
+    code: String,
+    geom: Vec<u8>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AssignedBuilding {
+    id: i64,
+    grid_id: i64,
     geom: Vec<u8>,
 }
 
@@ -69,7 +87,8 @@ fn check_fields(g: &GridFields, what: &str) -> Result<(), GridEditError> {
     Ok(())
 }
 
-/// Checks the community exists, is a community and meets the boundary.
+/// Checks the community exists, is a community and holds the boundary (up to
+/// [`grid_fit::TOLERANCE_M2`] outside it).
 async fn check_community(tx: &mut Tx, g: &GridFields, what: &str) -> Result<(), GridEditError> {
     let sql = format!(
         "SELECT level, {} AS geom FROM regions WHERE id = $1",
@@ -101,6 +120,125 @@ async fn check_community(tx: &mut Tx, g: &GridFields, what: &str) -> Result<(), 
             "{what}: the geometry lies outside community {}",
             g.community_id
         )));
+    }
+    let outside = grid_fit::outside_m2(&g.boundary, &community);
+    if outside > grid_fit::TOLERANCE_M2 {
+        return Err(GridEditError::Invalid(format!(
+            "{what}: the geometry extends {outside:.0} m² outside community {}: the grids of a community tile it",
+            g.community_id
+        )));
+    }
+    Ok(())
+}
+
+/// The grids of `plan`, with their boundaries.
+async fn plan_grids(
+    tx: &mut Tx,
+    plan: i64,
+) -> Result<Vec<(i64, String, MultiPolygon<f64>)>, StoreError> {
+    let sql = format!(
+        "SELECT id, code, {} AS geom FROM grids WHERE plan_id = $1 ORDER BY id",
+        tx.dialect().geom_out("geom")
+    );
+    let rows: Vec<GridGeom> = tx
+        .fetch_all(&sql, vec![Val::int(plan)], "reading the plan's grids")
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let boundary = crate::geometry::multipolygon_from_wkb(&r.geom).map_err(|e| {
+                StoreError::Corrupt {
+                    table: "grids",
+                    id: r.id,
+                    reason: e.to_string(),
+                }
+            })?;
+            Ok((r.id, r.code, boundary))
+        })
+        .collect()
+}
+
+/// Refuses a boundary overlapping another grid of `plan` (other than grid `except`
+/// itself and the grids sharing a building split by unit with it, which share that
+/// building's cell by design).
+async fn check_overlaps(
+    tx: &mut Tx,
+    plan: i64,
+    except: Option<i64>,
+    g: &GridFields,
+    what: &str,
+) -> Result<(), GridEditError> {
+    let mut exempt: Vec<i64> = except.into_iter().collect();
+    if let Some(id) = except {
+        let rows: Vec<(i64,)> = tx
+            .fetch_all(
+                "SELECT DISTINCT b.grid_id FROM plan_unit_assignments a \
+                 JOIN plan_unit_assignments b ON b.plan_id = a.plan_id AND b.building_id = a.building_id \
+                 WHERE a.grid_id = $1",
+                vec![Val::int(id)],
+                "reading the grids of split buildings",
+            )
+            .await?;
+        exempt.extend(rows.into_iter().map(|(id,)| id));
+    }
+    let grids = plan_grids(tx, plan).await?;
+    let others: Vec<(i64, MultiPolygon<f64>)> = grids
+        .iter()
+        .filter(|(id, _, _)| !exempt.contains(id))
+        .map(|(id, _, b)| (*id, b.clone()))
+        .collect();
+    if let Some((id, m2)) = grid_fit::first_overlap(&g.boundary, &others) {
+        let code = grids
+            .iter()
+            .find(|(g, _, _)| *g == id)
+            .map(|(_, c, _)| c.as_str())
+            .unwrap_or_default();
+        return Err(GridEditError::Conflict(format!(
+            "{what}: the geometry overlaps grid {id} ({code}) by {m2:.0} m²: the grids of a community may not overlap; cut that grid first, or snap the shared edge"
+        )));
+    }
+    Ok(())
+}
+
+/// Moves the buildings of `plan` whose representative point changes grid with grid
+/// `edited`'s new boundary ([`grid_fit::moves`]). Buildings split by unit stay.
+async fn follow_buildings(tx: &mut Tx, plan: i64, edited: i64) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT a.building_id AS id, a.grid_id, {} AS geom FROM plan_assignments a \
+         JOIN buildings b ON b.id = a.building_id WHERE a.plan_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM plan_unit_assignments u WHERE u.plan_id = a.plan_id AND u.building_id = a.building_id)",
+        tx.dialect().geom_out("b.geom")
+    );
+    let rows: Vec<AssignedBuilding> = tx
+        .fetch_all(&sql, vec![Val::int(plan)], "reading the plan's buildings")
+        .await?;
+    let mut placed = Vec::with_capacity(rows.len());
+    for r in rows {
+        let footprint =
+            crate::geometry::multipolygon_from_wkb(&r.geom).map_err(|e| StoreError::Corrupt {
+                table: "buildings",
+                id: r.id,
+                reason: e.to_string(),
+            })?;
+        if let Some(point) = crate::geometry::representative_point(&footprint) {
+            placed.push(Placed {
+                building: r.id,
+                grid: r.grid_id,
+                point,
+            });
+        }
+    }
+    let grids: Vec<(i64, MultiPolygon<f64>)> = plan_grids(tx, plan)
+        .await?
+        .into_iter()
+        .map(|(id, _, b)| (id, b))
+        .collect();
+    for (building, from, to) in grid_fit::moves(edited, &grids, &placed) {
+        tx.execute(
+            "UPDATE plan_assignments SET grid_id = $4 WHERE plan_id = $1 AND building_id = $2 AND grid_id = $3",
+            vec![Val::int(plan), Val::int(building), Val::int(from), Val::int(to)],
+            &format!("moving building {building} to grid {to}"),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -211,6 +349,7 @@ impl Store {
             }
         };
         check_code(&mut tx, plan, &g.code, None).await?;
+        check_overlaps(&mut tx, plan, None, g, what).await?;
         let source_id = format!(
             "ogc-{}-{:016x}",
             Utc::now().timestamp_micros(),
@@ -243,6 +382,7 @@ impl Store {
                 what: "grid",
                 reference: g.code.clone(),
             })?;
+        follow_buildings(&mut tx, plan, id).await?;
         let audit = audit.map(|e| NewAuditEntry {
             target: format!("grid/{id}"),
             ..e.clone()
@@ -272,6 +412,7 @@ impl Store {
         }
         check_community(&mut tx, g, &what).await?;
         check_code(&mut tx, current.plan_id, &g.code, Some(id)).await?;
+        check_overlaps(&mut tx, current.plan_id, Some(id), g, &what).await?;
         let sql = format!(
             "UPDATE grids SET code = $1, name = $2, kind = $3, {} WHERE id = $9",
             tx.dialect().geom_set(4)
@@ -289,6 +430,7 @@ impl Store {
         )
         .await
         .map_err(|e| refused_geometry(e, &what))?;
+        follow_buildings(&mut tx, current.plan_id, id).await?;
         bump_and_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())

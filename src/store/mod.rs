@@ -10,6 +10,7 @@ mod auth;
 mod dialect;
 mod features;
 mod grid_edit;
+pub mod grid_fit;
 mod layers;
 mod plans;
 mod read;
