@@ -870,6 +870,17 @@ fn with_hole(boundary: &geo::MultiPolygon, i: usize, rect: &geo::Rect) -> geo::M
     holed
 }
 
+/// `PATCH` of grid `id`'s geometry under the grids' `items` URL.
+async fn patch_geometry(items: &str, id: i64, boundary: &geo::MultiPolygon) -> Reply {
+    call(
+        Method::PATCH,
+        &format!("{items}/{id}"),
+        Some(&json!({ "geometry": polygon_json(boundary) })),
+        &[],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn part4_edits_move_buildings_with_the_boundaries() {
     for db in common::both().await {
@@ -914,13 +925,7 @@ async fn part4_edits_move_buildings_with_the_boundaries() {
         // point is in no grid); drawn again: the building joins the new grid.
         let r = call(Method::POST, &items, Some(&create), &[]).await;
         assert_eq!(r.status, 409, "{n}: {}", r.body);
-        let r = call(
-            Method::PATCH,
-            &format!("{items}/{}", a.id),
-            Some(&json!({ "geometry": polygon_json(&with_hole(&a.boundary, i, &rect)) })),
-            &[],
-        )
-        .await;
+        let r = patch_geometry(&items, a.id, &with_hole(&a.boundary, i, &rect)).await;
         assert_eq!(r.status, 200, "{n}: {}", r.body);
         assert_eq!(grid_of(b.id).await, Some(a.id), "{n}");
         let r = call(Method::POST, &items, Some(&create), &[]).await;
@@ -960,13 +965,7 @@ async fn part4_edits_move_buildings_with_the_boundaries() {
         );
 
         // Grid A back whole: refused while the new grid holds the ground.
-        let r = call(
-            Method::PATCH,
-            &format!("{items}/{}", a.id),
-            Some(&json!({ "geometry": polygon_json(&a.boundary) })),
-            &[],
-        )
-        .await;
+        let r = patch_geometry(&items, a.id, &a.boundary).await;
         assert_eq!(r.status, 409, "{n}: {}", r.body);
         assert!(
             r.body["error"]
@@ -982,35 +981,20 @@ async fn part4_edits_move_buildings_with_the_boundaries() {
             rect.min(),
             geo::coord! { x: rect.min().x + 5e-6, y: rect.min().y + 5e-6 },
         );
-        let r = call(
-            Method::PATCH,
-            &format!("{items}/{new_id}"),
-            Some(
-                &json!({ "geometry": polygon_json(&geo::MultiPolygon(vec![corner.to_polygon()])) }),
-            ),
-            &[],
+        let r = patch_geometry(
+            &items,
+            new_id,
+            &geo::MultiPolygon(vec![corner.to_polygon()]),
         )
         .await;
         assert_eq!(r.status, 200, "{n}: {}", r.body);
         assert_eq!(grid_of(b.id).await, Some(new_id), "{n}");
-        let r = call(
-            Method::PATCH,
-            &format!("{items}/{}", a.id),
-            Some(&json!({ "geometry": polygon_json(&with_hole(&a.boundary, i, &corner)) })),
-            &[],
-        )
-        .await;
+        let r = patch_geometry(&items, a.id, &with_hole(&a.boundary, i, &corner)).await;
         assert_eq!(r.status, 200, "{n}: {}", r.body);
         assert_eq!(grid_of(b.id).await, Some(a.id), "{n}");
         let r = call(Method::DELETE, &format!("{items}/{new_id}"), None, &[]).await;
         assert_eq!(r.status, 204, "{n}: {}", r.body);
-        let r = call(
-            Method::PATCH,
-            &format!("{items}/{}", a.id),
-            Some(&json!({ "geometry": polygon_json(&a.boundary) })),
-            &[],
-        )
-        .await;
+        let r = patch_geometry(&items, a.id, &a.boundary).await;
         assert_eq!(r.status, 200, "{n}: {}", r.body);
         assert_eq!(common::fingerprint(&db.store).await, fingerprint, "{n}");
     }

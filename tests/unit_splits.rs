@@ -187,13 +187,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
         assert_eq!(grids.len(), m.grid_count, "{n}");
         let code_of: HashMap<i64, &str> = grids.iter().map(|g| (g.id, g.code.as_str())).collect();
         let units = db.store.plan_unit_assignment(draft.plan_id).await.unwrap();
-        let assignment: HashMap<i64, i64> = db
-            .store
-            .plan_assignment(draft.plan_id)
-            .await
-            .unwrap()
-            .into_iter()
-            .collect();
+        let assignment: HashMap<i64, i64> = placements(&db, draft.plan_id).await;
         assert_eq!(assignment.len(), buildings.len(), "{n}");
         for s in &m.unit_splits {
             assert_eq!(code_of[&assignment[&s.building_id]], s.grid_code, "{n}");
@@ -265,13 +259,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
             .unwrap_or_else(|| panic!("{n}: no split within the bounds"));
         let own = split.grid_code.clone();
         let own_households = split.groups[0].households;
-        let placed: HashMap<i64, i64> = db
-            .store
-            .plan_assignment(editable.plan_id)
-            .await
-            .unwrap()
-            .into_iter()
-            .collect();
+        let placed: HashMap<i64, i64> = placements(&db, editable.plan_id).await;
         let split_building = buildings
             .iter()
             .find(|b| b.id == split.building_id)
@@ -535,13 +523,7 @@ async fn buildings_above_the_ceiling_are_split_by_unit() {
         wangge::plan::publish(&db.store, whole.plan_id, None)
             .await
             .unwrap();
-        let whole_grid: HashMap<i64, i64> = db
-            .store
-            .plan_assignment(whole.plan_id)
-            .await
-            .unwrap()
-            .into_iter()
-            .collect();
+        let whole_grid: HashMap<i64, i64> = placements(&db, whole.plan_id).await;
         let followed = db
             .store
             .user_by_name(&split_worker)
@@ -688,13 +670,7 @@ async fn join<'a>(
     max: u32,
 ) -> Option<(&'a Building, wangge::plan::PlanMetrics)> {
     let room = u64::from(max) - split.groups[0].households;
-    let placed: HashMap<i64, i64> = db
-        .store
-        .plan_assignment(plan_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let placed: HashMap<i64, i64> = placements(db, plan_id).await;
     let centre = |b: &Building| geo::InteriorPoint::interior_point(&b.footprint).unwrap();
     let (cx, cy) = centre(building).x_y();
     let distance = |b: &Building| {
@@ -760,13 +736,7 @@ async fn check_moved_on(
         .find(|g| g.code == target.code)
         .unwrap()
         .id;
-    let placed: HashMap<i64, i64> = db
-        .store
-        .plan_assignment(plan_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let placed: HashMap<i64, i64> = placements(db, plan_id).await;
     assert_eq!(placed[&building.id], target_id, "{n}");
     let units = db.store.plan_unit_assignment(plan_id).await.unwrap();
     let mine: Vec<_> = units
@@ -791,4 +761,14 @@ async fn check_moved_on(
         };
         assert_eq!(u.grid_code, want, "{n}: unit {} of group {group}", u.unit);
     }
+}
+
+/// Every building of plan `plan_id` with its grid id.
+async fn placements(db: &common::TestDb, plan_id: i64) -> HashMap<i64, i64> {
+    db.store
+        .plan_assignment(plan_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
 }
