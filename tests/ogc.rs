@@ -348,14 +348,7 @@ async fn documents_paging_bbox_filters_and_crs() {
             "{base}/collections/buildings/items?grid_id={g0}&community_id={c0}&limit=1000"
         ))
         .await;
-        let in_grid = db
-            .store
-            .buildings(&wangge::store::BuildingFilter {
-                grid: Some(g0),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let in_grid = buildings_in(&db.store, g0).await;
         assert_eq!(
             ids(&r.body),
             in_grid.iter().map(|b| b.id).collect::<Vec<_>>(),
@@ -870,6 +863,17 @@ fn with_hole(boundary: &geo::MultiPolygon, i: usize, rect: &geo::Rect) -> geo::M
     holed
 }
 
+/// The buildings of grid `grid` in the published plan.
+async fn buildings_in(store: &Store, grid: i64) -> Vec<wangge::store::Building> {
+    store
+        .buildings(&wangge::store::BuildingFilter {
+            grid: Some(grid),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
 /// `PATCH` of grid `id`'s geometry under the grids' `items` URL.
 async fn patch_geometry(items: &str, id: i64, boundary: &geo::MultiPolygon) -> Reply {
     call(
@@ -932,14 +936,7 @@ async fn part4_edits_move_buildings_with_the_boundaries() {
         assert_eq!(r.status, 201, "{n}: {}", r.body);
         let new_id = r.body["id"].as_i64().unwrap();
         assert_eq!(grid_of(b.id).await, Some(new_id), "{n}");
-        let moved = db
-            .store
-            .buildings(&wangge::store::BuildingFilter {
-                grid: Some(new_id),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let moved = buildings_in(&db.store, new_id).await;
         assert_eq!(
             moved.iter().map(|m| m.id).collect::<Vec<_>>(),
             vec![b.id],

@@ -291,15 +291,10 @@ async fn a_draft_or_a_publish_and_its_audit_entry_are_one_transaction() {
             action: "plan.propose".into(),
             ..entry.clone()
         };
-        let err = wangge::plan::propose(
-            &db.store,
-            community.id,
-            &Default::default(),
-            Some(&proposed),
-        )
-        .await
-        .unwrap_err()
-        .to_string();
+        let defaults = wangge::plan::PlanRequest::default();
+        let propose_audited =
+            || wangge::plan::propose(&db.store, community.id, &defaults, Some(&proposed));
+        let err = propose_audited().await.unwrap_err().to_string();
         assert!(err.contains("audit"), "{n}: {err}");
         assert_eq!(
             db.store.plans_of(community.id).await.unwrap().len(),
@@ -334,14 +329,7 @@ async fn a_draft_or_a_publish_and_its_audit_entry_are_one_transaction() {
             .collect();
         assert_eq!(published.len(), 1, "{n}: {entries:?}");
         // A draft's entry names the new plan.
-        let next = wangge::plan::propose(
-            &db.store,
-            community.id,
-            &Default::default(),
-            Some(&proposed),
-        )
-        .await
-        .unwrap();
+        let next = propose_audited().await.unwrap();
         let (entries, _) = db.store.audit_entries(10, 0).await.unwrap();
         assert!(
             entries

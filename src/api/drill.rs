@@ -23,9 +23,10 @@ pub async fn region_summary(
 ) -> Result<Json<Summary>, ApiError> {
     let Path(id) = id?;
     // Out of scope answers the same 404 as missing.
-    let summary = match caller.sees_region(id) {
-        true => state.store.region_summary(id).await?,
-        false => None,
+    let summary = if caller.sees_region(id) {
+        state.store.region_summary(id).await?
+    } else {
+        None
     };
     summary.map(Json).ok_or_else(|| ApiError::NotFound {
         what: "region",
@@ -40,9 +41,10 @@ pub async fn grid_summary(
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<Summary>, ApiError> {
     let Path(id) = id?;
-    let summary = match caller.sees_grid(id) {
-        true => state.store.grid_summary(id).await?,
-        false => None,
+    let summary = if caller.sees_grid(id) {
+        state.store.grid_summary(id).await?
+    } else {
+        None
     };
     summary.map(Json).ok_or_else(|| ApiError::NotFound {
         what: "grid",

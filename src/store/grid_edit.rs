@@ -13,6 +13,7 @@ use super::auth::{append_audit_in, NewAuditEntry};
 use super::dialect::upsert;
 use super::grid_fit::{self, Placed};
 use super::tx::Tx;
+use super::types::polygons;
 use super::value::Val;
 use super::write::{bump_revision, ADDRESSES_REVISION, GRIDS_REVISION};
 use super::{Store, StoreError};
@@ -109,12 +110,7 @@ async fn check_community(tx: &mut Tx, g: &GridFields, what: &str) -> Result<(), 
             g.community_id, row.level
         )));
     }
-    let community =
-        crate::geometry::multipolygon_from_wkb(&row.geom).map_err(|e| StoreError::Corrupt {
-            table: "regions",
-            id: g.community_id,
-            reason: e.to_string(),
-        })?;
+    let community = polygons("regions", g.community_id, &row.geom)?;
     if !community.intersects(&g.boundary) {
         return Err(GridEditError::Invalid(format!(
             "{what}: the geometry lies outside community {}",
@@ -144,29 +140,20 @@ async fn plan_grids(
         .fetch_all(&sql, vec![Val::int(plan)], "reading the plan's grids")
         .await?;
     rows.into_iter()
-        .map(|r| {
-            let boundary = crate::geometry::multipolygon_from_wkb(&r.geom).map_err(|e| {
-                StoreError::Corrupt {
-                    table: "grids",
-                    id: r.id,
-                    reason: e.to_string(),
-                }
-            })?;
-            Ok((r.id, r.code, boundary))
-        })
+        .map(|r| Ok((r.id, r.code, polygons("grids", r.id, &r.geom)?)))
         .collect()
 }
 
 /// Refuses a boundary overlapping another grid of `plan` (other than grid `except`
 /// itself and the grids sharing a building split by unit with it, which share that
-/// building's cell by design).
+/// building's cell by design). Returns the plan's other grids (all but `except`).
 async fn check_overlaps(
     tx: &mut Tx,
     plan: i64,
     except: Option<i64>,
     g: &GridFields,
     what: &str,
-) -> Result<(), GridEditError> {
+) -> Result<Vec<(i64, MultiPolygon<f64>)>, GridEditError> {
     let mut exempt: Vec<i64> = except.into_iter().collect();
     if let Some(id) = except {
         let rows: Vec<(i64,)> = tx
@@ -180,45 +167,70 @@ async fn check_overlaps(
             .await?;
         exempt.extend(rows.into_iter().map(|(id,)| id));
     }
-    let grids = plan_grids(tx, plan).await?;
-    let others: Vec<(i64, MultiPolygon<f64>)> = grids
+    let mut codes = Vec::new();
+    let mut others = Vec::new();
+    for (id, code, boundary) in plan_grids(tx, plan).await? {
+        if Some(id) != except {
+            codes.push((id, code));
+            others.push((id, boundary));
+        }
+    }
+    let checked: Vec<(i64, MultiPolygon<f64>)> = others
         .iter()
-        .filter(|(id, _, _)| !exempt.contains(id))
-        .map(|(id, _, b)| (*id, b.clone()))
+        .filter(|(id, _)| !exempt.contains(id))
+        .cloned()
         .collect();
-    if let Some((id, m2)) = grid_fit::first_overlap(&g.boundary, &others) {
-        let code = grids
+    if let Some((id, m2)) = grid_fit::first_overlap(&g.boundary, &checked) {
+        let code = codes
             .iter()
-            .find(|(g, _, _)| *g == id)
-            .map(|(_, c, _)| c.as_str())
+            .find(|(g, _)| *g == id)
+            .map(|(_, c)| c.as_str())
             .unwrap_or_default();
         return Err(GridEditError::Conflict(format!(
             "{what}: the geometry overlaps grid {id} ({code}) by {m2:.0} m²: the grids of a community may not overlap; cut that grid first, or snap the shared edge"
         )));
     }
-    Ok(())
+    Ok(others)
 }
 
-/// Moves the buildings of `plan` whose representative point changes grid with grid
-/// `edited`'s new boundary ([`grid_fit::moves`]). Buildings split by unit stay.
-async fn follow_buildings(tx: &mut Tx, plan: i64, edited: i64) -> Result<(), StoreError> {
+/// Moves the buildings of `plan` whose representative point changes grid now that grid
+/// `edited` has `boundary` ([`grid_fit::moves`]; `others`: the plan's other grids).
+/// Only the edited grid's buildings and those whose envelope meets its new envelope can
+/// move, so only those are read. Buildings split by unit stay.
+async fn follow_buildings(
+    tx: &mut Tx,
+    plan: i64,
+    edited: i64,
+    boundary: &MultiPolygon<f64>,
+    mut others: Vec<(i64, MultiPolygon<f64>)>,
+) -> Result<(), StoreError> {
+    let Some(envelope) = crate::geometry::bbox(boundary) else {
+        return Ok(());
+    };
     let sql = format!(
         "SELECT a.building_id AS id, a.grid_id, {} AS geom FROM plan_assignments a \
-         JOIN buildings b ON b.id = a.building_id WHERE a.plan_id = $1 AND NOT EXISTS \
-         (SELECT 1 FROM plan_unit_assignments u WHERE u.plan_id = a.plan_id AND u.building_id = a.building_id)",
-        tx.dialect().geom_out("b.geom")
+         JOIN buildings b ON b.id = a.building_id WHERE a.plan_id = $1 \
+         AND (a.grid_id = $2 OR {}) AND NOT EXISTS (SELECT 1 FROM plan_unit_assignments u \
+         WHERE u.plan_id = a.plan_id AND u.building_id = a.building_id)",
+        tx.dialect().geom_out("b.geom"),
+        tx.dialect().bbox_filter("b", 3)
+    );
+    let mut vals = vec![Val::int(plan), Val::int(edited)];
+    vals.extend(
+        [
+            envelope.min().x,
+            envelope.min().y,
+            envelope.max().x,
+            envelope.max().y,
+        ]
+        .map(|v| Val::Real(Some(v))),
     );
     let rows: Vec<AssignedBuilding> = tx
-        .fetch_all(&sql, vec![Val::int(plan)], "reading the plan's buildings")
+        .fetch_all(&sql, vals, "reading the buildings near the edited grid")
         .await?;
     let mut placed = Vec::with_capacity(rows.len());
     for r in rows {
-        let footprint =
-            crate::geometry::multipolygon_from_wkb(&r.geom).map_err(|e| StoreError::Corrupt {
-                table: "buildings",
-                id: r.id,
-                reason: e.to_string(),
-            })?;
+        let footprint = polygons("buildings", r.id, &r.geom)?;
         if let Some(point) = crate::geometry::representative_point(&footprint) {
             placed.push(Placed {
                 building: r.id,
@@ -227,12 +239,8 @@ async fn follow_buildings(tx: &mut Tx, plan: i64, edited: i64) -> Result<(), Sto
             });
         }
     }
-    let grids: Vec<(i64, MultiPolygon<f64>)> = plan_grids(tx, plan)
-        .await?
-        .into_iter()
-        .map(|(id, _, b)| (id, b))
-        .collect();
-    for (building, from, to) in grid_fit::moves(edited, &grids, &placed) {
+    others.push((edited, boundary.clone()));
+    for (building, from, to) in grid_fit::moves(edited, &others, &placed) {
         tx.execute(
             "UPDATE plan_assignments SET grid_id = $4 WHERE plan_id = $1 AND building_id = $2 AND grid_id = $3",
             vec![Val::int(plan), Val::int(building), Val::int(from), Val::int(to)],
@@ -349,7 +357,7 @@ impl Store {
             }
         };
         check_code(&mut tx, plan, &g.code, None).await?;
-        check_overlaps(&mut tx, plan, None, g, what).await?;
+        let others = check_overlaps(&mut tx, plan, None, g, what).await?;
         let source_id = format!(
             "ogc-{}-{:016x}",
             Utc::now().timestamp_micros(),
@@ -382,7 +390,7 @@ impl Store {
                 what: "grid",
                 reference: g.code.clone(),
             })?;
-        follow_buildings(&mut tx, plan, id).await?;
+        follow_buildings(&mut tx, plan, id, &g.boundary, others).await?;
         let audit = audit.map(|e| NewAuditEntry {
             target: format!("grid/{id}"),
             ..e.clone()
@@ -412,7 +420,7 @@ impl Store {
         }
         check_community(&mut tx, g, &what).await?;
         check_code(&mut tx, current.plan_id, &g.code, Some(id)).await?;
-        check_overlaps(&mut tx, current.plan_id, Some(id), g, &what).await?;
+        let others = check_overlaps(&mut tx, current.plan_id, Some(id), g, &what).await?;
         let sql = format!(
             "UPDATE grids SET code = $1, name = $2, kind = $3, {} WHERE id = $9",
             tx.dialect().geom_set(4)
@@ -430,7 +438,7 @@ impl Store {
         )
         .await
         .map_err(|e| refused_geometry(e, &what))?;
-        follow_buildings(&mut tx, current.plan_id, id).await?;
+        follow_buildings(&mut tx, current.plan_id, id, &g.boundary, others).await?;
         bump_and_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())

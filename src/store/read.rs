@@ -41,7 +41,7 @@ const PUBLISHED_ASSIGNMENTS: &str = "(SELECT a.building_id, a.grid_id FROM plan_
 
 impl Dialect {
     /// Condition: the envelope columns of `alias` intersect the box bound at `n..n+3`.
-    fn bbox_filter(self, alias: &str, n: usize) -> String {
+    pub(super) fn bbox_filter(self, alias: &str, n: usize) -> String {
         match self {
             Dialect::Postgres => format!(
                 "{alias}.geom && ST_MakeEnvelope(${}, ${}, ${}, ${}, 4326)",

@@ -174,7 +174,11 @@ pub(crate) fn parse_enum<T: FromStr>(
     })
 }
 
-fn polygons(table: &'static str, id: i64, wkb: &[u8]) -> Result<MultiPolygon<f64>, StoreError> {
+pub(super) fn polygons(
+    table: &'static str,
+    id: i64,
+    wkb: &[u8],
+) -> Result<MultiPolygon<f64>, StoreError> {
     geometry::multipolygon_from_wkb(wkb).map_err(|e| StoreError::Corrupt {
         table,
         id,
