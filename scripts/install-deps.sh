@@ -5,7 +5,7 @@
 set -euo pipefail
 what=${1:-build}
 
-packages=(build-essential pkg-config libproj-dev proj-data libsqlite3-dev ca-certificates curl)
+packages=(build-essential pkg-config libclang-dev libproj-dev proj-data libsqlite3-dev ca-certificates curl)
 if [ "$what" = test ]; then
   packages+=(postgresql postgresql-postgis python3 gdal-bin python3-owslib)
   # the web map's end-to-end tests: headless Chromium with CJK fonts

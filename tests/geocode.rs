@@ -131,3 +131,51 @@ async fn latin_addresses_and_an_address_book_that_follows_imports() {
     let (_, v) = geocode(addr, "MANNERHEIMINTIE").await;
     assert!(v["count"].as_i64().unwrap() > 1, "a road alone: {v}");
 }
+
+/// Every role gets an answer to every query, quickly: a query above the documented maximum
+/// is refused with 400 naming it (a grid worker's session cookie with a 1,600-character
+/// query once got no answer at all), one at the maximum is searched.
+#[tokio::test]
+async fn long_queries_are_answered_for_every_role() {
+    use wangge::auth::Role;
+    use wangge::geocode::MAX_QUERY_CHARS;
+    let db = common::sqlite().await;
+    common::import_demo(&db.store, 1).await;
+    let grid = db.store.grids(None).await.unwrap()[0].id;
+    let addr = serve(AppState::load(db.store.clone()).await.unwrap()).await;
+    let (admin, _) = common::user_with_token(&db.store, Role::Administrator, &[], &[]).await;
+    let (worker, _) = common::user_with_token(&db.store, Role::GridWorker, &[], &[grid]).await;
+    let (viewer, _) = common::user_with_token(&db.store, Role::Viewer, &[], &[]).await;
+    let address = "锦官路66号1栋1单元101";
+    let too_long = address.repeat(1600 / address.chars().count() + 1);
+    let longest: String = too_long.chars().take(MAX_QUERY_CHARS).collect();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
+    for user in [&admin, &worker, &viewer] {
+        let cookie = common::session_cookie(addr, user, common::TEST_PASSWORD).await;
+        let ask = |q: String| {
+            http.get(format!("http://{addr}/api/geocode"))
+                .query(&[("q", q)])
+                .header(reqwest::header::COOKIE, &cookie)
+                .send()
+        };
+        let r = ask(too_long.clone()).await.expect("an answer, not a hang");
+        assert_eq!(r.status(), 400, "{user}");
+        let body: Value = r.json().await.unwrap();
+        let message = body["error"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!("at most {MAX_QUERY_CHARS}")),
+            "{user}: {message}"
+        );
+        let r = ask(longest.clone()).await.expect("an answer, not a hang");
+        assert_eq!(r.status(), 200, "{user}");
+        let r = ask(address.to_string()).await.unwrap();
+        assert_eq!(r.status(), 200, "{user}");
+        let body: Value = r.json().await.unwrap();
+        if user != &worker {
+            assert!(body["count"].as_u64().unwrap() > 0, "{user}: {body}");
+        }
+    }
+}

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::{ApiError, AppState};
 use crate::auth::Caller;
+use crate::geocode::check_query;
 use crate::lookup::MAX_GEOCODE_RESULTS;
 
 /// Default number of results.
@@ -27,11 +28,7 @@ pub async fn search(
     params: Result<Query<GeocodeParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Query(p) = params?;
-    if p.q.trim().is_empty() {
-        return Err(ApiError::BadRequest(
-            "q is empty: give an address, e.g. q=锦江路88号".into(),
-        ));
-    }
+    check_query(&p.q).map_err(|e| ApiError::BadRequest(format!("q: {e}")))?;
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_GEOCODE_RESULTS).contains(&limit) {
         return Err(ApiError::BadRequest(format!(

@@ -30,8 +30,44 @@ pub use index::Geocoder;
 pub use normalize::normalize;
 pub use parse::parse;
 
-/// At most this many characters of a query are read; the rest is ignored.
+/// The longest query accepted, in characters: a full Chinese address with compound,
+/// building, unit and room is about 40, a Latin one about 80. Longer queries are refused
+/// ([`check_query`]), and [`Geocoder::search`] reads no further than this.
 pub const MAX_QUERY_CHARS: usize = 200;
+
+/// Why a query is not searched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// Nothing but white space.
+    #[error("the address is empty: give an address, e.g. 锦江路88号")]
+    Empty,
+    /// More than [`MAX_QUERY_CHARS`] characters.
+    #[error("the address has {chars} characters; at most {MAX_QUERY_CHARS} are accepted")]
+    TooLong {
+        /// Characters in the query.
+        chars: usize,
+    },
+}
+
+/// Checks a query before it is searched: not empty, at most [`MAX_QUERY_CHARS`] characters.
+///
+/// ```
+/// use wangge::geocode::{check_query, QueryError, MAX_QUERY_CHARS};
+/// assert!(check_query("锦官路66号1栋1单元101").is_ok());
+/// assert_eq!(check_query("  "), Err(QueryError::Empty));
+/// let long = "锦".repeat(MAX_QUERY_CHARS + 1);
+/// assert_eq!(check_query(&long), Err(QueryError::TooLong { chars: MAX_QUERY_CHARS + 1 }));
+/// ```
+pub fn check_query(query: &str) -> Result<(), QueryError> {
+    if query.trim().is_empty() {
+        return Err(QueryError::Empty);
+    }
+    let chars = query.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(QueryError::TooLong { chars });
+    }
+    Ok(())
+}
 
 /// One standard address of a building, as the geocoder indexes it.
 #[derive(Debug, Clone, PartialEq)]

@@ -287,3 +287,21 @@ pub async fn get_url(url: &str) -> reqwest::Response {
         .unwrap_or_else(|| panic!("{url} does not start with http://ADDR/"));
     client(addr).get(url).send().await.unwrap()
 }
+
+/// Logs `username` in through `POST /api/login` and returns the session cookie
+/// (`wangge_session=…`) to send back as the `Cookie` header.
+pub async fn session_cookie(addr: std::net::SocketAddr, username: &str, password: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}/api/login"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "login of {username}");
+    r.headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no session cookie for {username}"))
+        .to_string()
+}

@@ -16,6 +16,8 @@ use crate::live::{build_blocking, Live, Snapshot};
 use crate::model::Address;
 use crate::store::{AddressRow, Store, StoreError, UnitAssignment, ADDRESSES_REVISION};
 
+pub mod csv_stream;
+
 /// Most points one batch request may carry.
 pub const MAX_BATCH: usize = 10_000;
 
