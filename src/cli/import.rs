@@ -183,6 +183,12 @@ pub fn print_report(report: &ImportReport, json: bool) {
             p.buildings_outside_communities
         );
     }
+    if !report.repaired.is_empty() {
+        println!("  repaired {} features:", report.repaired.len());
+        for s in report.repaired.iter().take(20) {
+            println!("    {}: {}", s.place, s.reason);
+        }
+    }
     if !report.skipped.is_empty() {
         println!("  skipped {} features:", report.skipped.len());
         for s in report.skipped.iter().take(20) {

@@ -34,6 +34,10 @@ pub struct ImportReport {
     /// Features left out, with the reason (OSM features that do not assemble into a
     /// valid geometry; GeoJSON features under `--skip-invalid`).
     pub skipped: Vec<SkippedFeature>,
+    /// Features imported after a geometry repair, with what was repaired (OSM
+    /// multipolygons whose outer rings touch on a line, unioned).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repaired: Vec<SkippedFeature>,
 }
 
 /// The stored communities and published grids an import must fit into.
@@ -63,6 +67,7 @@ pub async fn import_dataset(
         prepared,
         written,
         skipped,
+        repaired: Vec::new(),
     })
 }
 
@@ -74,21 +79,25 @@ pub async fn import_osm(
     options: &PrepareOptions,
 ) -> Result<ImportReport, ImportError> {
     let read = osm::read_osm(path, osm_options)?;
-    let skipped = read
-        .skipped
-        .into_iter()
-        .map(|s| SkippedFeature {
-            place: s.osm_id,
-            reason: s.reason,
-        })
-        .collect();
+    let listed = |list: Vec<osm::Skipped>| -> Vec<SkippedFeature> {
+        list.into_iter()
+            .map(|s| SkippedFeature {
+                place: s.osm_id,
+                reason: s.reason,
+            })
+            .collect()
+    };
+    let skipped = listed(read.skipped);
+    let repaired = listed(read.repaired);
     let mut options = options.clone();
     if options.street_name.is_none() {
         options.street_name = path
             .file_stem()
             .map(|s| format!("{} 街道", s.to_string_lossy()));
     }
-    import_dataset(store, read.dataset, "osm", path, &options, skipped).await
+    let mut report = import_dataset(store, read.dataset, "osm", path, &options, skipped).await?;
+    report.repaired = repaired;
+    Ok(report)
 }
 
 /// `wangge import geojson --layer LAYER FILE`.

@@ -1,10 +1,12 @@
 //! Areas from OSM: a closed way, or a multipolygon / boundary relation whose outer and inner
 //! member ways are joined into rings. Every failure is a sentence for the skipped list.
+//! Outer rings that touch along a line or overlap (common in OSM: a building drawn as
+//! several parts sharing walls) are repaired by their union; the repair is said.
 
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::orient::{Direction, Orient};
 use geo::validation::{InvalidMultiPolygon, InvalidPolygon, RingRole};
-use geo::{Area, Contains, Coord, LineString, MultiPolygon, Polygon, Validation};
+use geo::{unary_union, Area, Contains, Coord, LineString, MultiPolygon, Polygon, Validation};
 
 use super::elements::{MemberType, OsmData, Relation, Way};
 
@@ -27,9 +29,17 @@ pub(crate) fn way_area(data: &OsmData, way: &Way) -> Result<MultiPolygon<f64>, S
     finish(vec![Polygon::new(ring, vec![])])
 }
 
+/// An assembled relation area, and what was repaired to make it valid.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RelationArea {
+    pub area: MultiPolygon<f64>,
+    /// Why the polygons were unioned (`polygons 0 and 1 touch on a line`), if they were.
+    pub repaired: Option<String>,
+}
+
 /// The area of a multipolygon or boundary relation: members with role `outer` (or no role)
 /// and `inner` that are ways; other members are ignored.
-pub(crate) fn relation_area(data: &OsmData, rel: &Relation) -> Result<MultiPolygon<f64>, String> {
+pub(crate) fn relation_area(data: &OsmData, rel: &Relation) -> Result<RelationArea, String> {
     let mut outer: Vec<(i64, &[i64])> = Vec::new();
     let mut inner: Vec<(i64, &[i64])> = Vec::new();
     for m in rel.members.iter().filter(|m| m.kind == MemberType::Way) {
@@ -92,7 +102,30 @@ pub(crate) fn relation_area(data: &OsmData, rel: &Relation) -> Result<MultiPolyg
         .zip(holes)
         .map(|((p, _), holes)| Polygon::new(p.into_inner().0, holes))
         .collect();
-    finish(polygons)
+    finish_repairing(polygons)
+}
+
+/// Like [`finish`], but polygons that touch along a line or overlap are unioned first;
+/// what still fails validation after the union is an error.
+fn finish_repairing(polygons: Vec<Polygon<f64>>) -> Result<RelationArea, String> {
+    let mp = MultiPolygon::new(polygons);
+    let why = match mp.check_validation() {
+        Ok(()) => {
+            return Ok(RelationArea {
+                area: mp.orient(Direction::Default),
+                repaired: None,
+            })
+        }
+        Err(
+            e @ (InvalidMultiPolygon::ElementsTouchOnALine(..)
+            | InvalidMultiPolygon::ElementsOverlaps(..)),
+        ) => e.to_string(),
+        Err(e) => return Err(describe_invalid(&mp, &e)),
+    };
+    let union = unary_union(mp.0.iter());
+    let area = finish(union.0).map_err(|e| format!("{why}, and their union is invalid: {e}"))?;
+    let repaired = Some(format!("{why}: unioned into {} polygon(s)", area.0.len()));
+    Ok(RelationArea { area, repaired })
 }
 
 /// Validates and orients (exterior counter-clockwise, holes clockwise).
@@ -272,7 +305,7 @@ mod tests {
             &[(10, &[1, 2]), (11, &[4, 3]), (12, &[1, 4]), (13, &[3, 2])],
             &[(10, "outer"), (11, "outer"), (12, "outer"), (13, "outer")],
         );
-        let mp = relation_area(&d, &d.relations[0]).expect("assembles");
+        let mp = relation_area(&d, &d.relations[0]).expect("assembles").area;
         assert_eq!(mp.0.len(), 1);
         assert!((mp.unsigned_area() - 1.0).abs() < 1e-12);
     }
@@ -318,6 +351,43 @@ mod tests {
         let d = data(&[(10, &[1, 2, 4, 3, 1])], &[]);
         let e = way_area(&d, &d.ways[&10]).unwrap_err();
         assert_eq!(e, "self-intersection at (0.5000000, 0.5000000)");
+    }
+
+    #[test]
+    fn outer_rings_touching_on_a_line_are_unioned() {
+        // Two unit squares side by side sharing the edge 2–3: nodes 1..4 and 2, 6, 7, 3.
+        let mut c = Collector::default();
+        for (id, x, y) in [
+            (1, 0.0, 0.0),
+            (2, 1.0, 0.0),
+            (3, 1.0, 1.0),
+            (4, 0.0, 1.0),
+            (6, 2.0, 0.0),
+            (7, 2.0, 1.0),
+        ] {
+            c.node(id, x, y, none);
+        }
+        c.way(10, vec![1, 2, 3, 4, 1], none);
+        c.way(11, vec![2, 6, 7, 3, 2], none);
+        let members = [10, 11]
+            .map(|id| Member {
+                kind: MemberType::Way,
+                id,
+                role: "outer".into(),
+            })
+            .to_vec();
+        c.relation(1, members, || [("type", "multipolygon")].into_iter());
+        let d = c.finish();
+        let got = relation_area(&d, &d.relations[0]).expect("repaired");
+        assert_eq!(got.area.0.len(), 1, "one polygon after the union");
+        assert!((got.area.unsigned_area() - 2.0).abs() < 1e-9);
+        assert!(got.area.is_valid());
+        let why = got.repaired.expect("the repair is said");
+        assert!(why.contains("touch on a line"), "{why}");
+
+        // Separate outers need no repair.
+        let d = data(&[(10, &[1, 2, 3, 4, 1])], &[(10, "outer")]);
+        assert_eq!(relation_area(&d, &d.relations[0]).unwrap().repaired, None);
     }
 
     #[test]

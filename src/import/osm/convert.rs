@@ -45,6 +45,7 @@ pub(crate) fn convert(data: &OsmData, options: &OsmOptions) -> OsmRead {
         data,
         dataset: Dataset::new("osm"),
         skipped: Vec::new(),
+        repaired: Vec::new(),
     };
     for way in data.ways.values() {
         out.way(way, options.communities);
@@ -73,6 +74,7 @@ pub(crate) fn convert(data: &OsmData, options: &OsmOptions) -> OsmRead {
     let Converter {
         mut dataset,
         mut skipped,
+        repaired,
         ..
     } = out;
     dataset
@@ -91,7 +93,11 @@ pub(crate) fn convert(data: &OsmData, options: &OsmOptions) -> OsmRead {
         .addresses
         .sort_by(|a, b| cmp_ids(&a.source_id, &b.source_id));
     skipped.sort_by(|a, b| cmp_ids(&a.osm_id, &b.osm_id).then_with(|| a.reason.cmp(&b.reason)));
-    OsmRead { dataset, skipped }
+    OsmRead {
+        dataset,
+        skipped,
+        repaired,
+    }
 }
 
 /// Orders source ids such as `w123` by element type (node, way, relation), then numeric id.
@@ -113,6 +119,8 @@ struct Converter<'a> {
     data: &'a OsmData,
     dataset: Dataset,
     skipped: Vec<Skipped>,
+    /// Areas made valid by a repair, with what was repaired.
+    repaired: Vec<Skipped>,
 }
 
 /// What a community candidate is, for its fallback name.
@@ -204,7 +212,19 @@ impl Converter<'_> {
             return;
         }
         match relation_area(self.data, rel) {
-            Ok(area) => {
+            Ok(assembled) => {
+                let area = assembled.area;
+                if let Some(why) = assembled.repaired {
+                    let what = if wants_building {
+                        "building"
+                    } else {
+                        "community"
+                    };
+                    self.repaired.push(Skipped {
+                        osm_id: id.clone(),
+                        reason: format!("{what}: {why}"),
+                    });
+                }
                 if wants_building {
                     self.dataset
                         .buildings

@@ -97,6 +97,9 @@ pub struct Skipped {
 pub struct OsmRead {
     pub dataset: Dataset,
     pub skipped: Vec<Skipped>,
+    /// Areas imported after a repair (outer rings touching on a line unioned), with the
+    /// repair, in relation order.
+    pub repaired: Vec<Skipped>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
