@@ -2,8 +2,12 @@
 //! form in both backends), validity checks with a readable reason, envelopes and
 //! representative points. Calls only the geo, geo-traits and wkb crates.
 
+mod repair;
+
 use geo::{BoundingRect, Geometry, InteriorPoint, MultiPolygon, Point, Rect, Validation};
+
 use geo_traits::to_geo::ToGeoGeometry;
+pub use repair::split_self_touching;
 
 /// Why a geometry cannot be stored.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -304,6 +304,44 @@ pub struct Dataset {
     pub addresses: Vec<AddressPointRecord>,
     /// Grids the import adds to cover communities that have none yet (stored as provisional).
     pub provisional_grids: Vec<GridRecord>,
+    /// Changes to rows already stored (of any source), worked out when the dataset is
+    /// prepared: how the new records fit what is there.
+    pub amendments: Amendments,
+}
+
+/// Changes an import makes to rows already stored, so that its records fit them: the
+/// street grows to cover the import, the unassigned area shrinks when communities arrive,
+/// provisional grids give way to real ones and buildings follow. References are as in
+/// [`Dataset`]: a source id of this dataset or `@ID`.
+#[derive(Debug, Clone, Default)]
+pub struct Amendments {
+    /// Stored regions whose boundary changes: (database id, new boundary).
+    pub region_boundaries: Vec<(i64, MultiPolygon<f64>)>,
+    /// Stored grids whose boundary changes (the provisional grid of an unassigned area).
+    pub grid_boundaries: Vec<(i64, MultiPolygon<f64>)>,
+    /// Stored provisional grids removed from their published plan because real grids
+    /// arrived for their community.
+    pub retired_grids: Vec<i64>,
+    /// Stored buildings that move to another community (out of an unassigned area into
+    /// a community of this import): (building id, community reference).
+    pub building_communities: Vec<(i64, String)>,
+    /// Building → grid in the grid's published plan, replacing the building's current
+    /// assignment in every published plan: (building reference, grid reference).
+    pub assignments: Vec<(String, String)>,
+    /// Stored buildings whose missing address parts an address point of this import fills.
+    pub building_addresses: Vec<(i64, Address)>,
+}
+
+impl Amendments {
+    /// True when no stored row changes.
+    pub fn is_empty(&self) -> bool {
+        self.region_boundaries.is_empty()
+            && self.grid_boundaries.is_empty()
+            && self.retired_grids.is_empty()
+            && self.building_communities.is_empty()
+            && self.assignments.is_empty()
+            && self.building_addresses.is_empty()
+    }
 }
 
 impl Dataset {

@@ -37,6 +37,45 @@ async fn import_into_both(
     out
 }
 
+/// The unassigned area of an import is the street less its communities: it overlaps no
+/// community (by more than digitising noise), and neither does its grid any other grid.
+async fn unassigned_area_overlaps_nothing(store: &wangge::store::Store, what: &str) {
+    use geo::{Area, BooleanOps};
+    use wangge::model::RegionLevel;
+    let communities = store
+        .regions(Some(RegionLevel::Community), None)
+        .await
+        .unwrap();
+    let unassigned: Vec<_> = communities
+        .iter()
+        .filter(|c| c.source_id == "unassigned-area")
+        .collect();
+    assert!(!unassigned.is_empty(), "{what}: no unassigned area");
+    // 1 m² in degrees² at these latitudes is well below 1e-9.
+    for u in &unassigned {
+        for c in communities.iter().filter(|c| c.id != u.id) {
+            let shared = u.boundary.intersection(&c.boundary).unsigned_area();
+            assert!(
+                shared < 1e-9,
+                "{what}: the unassigned area overlaps {} by {shared} deg²",
+                c.name
+            );
+        }
+    }
+    let grids = store.grids(None).await.unwrap();
+    for (i, a) in grids.iter().enumerate() {
+        for b in grids.iter().skip(i + 1) {
+            let shared = a.boundary.intersection(&b.boundary).unsigned_area();
+            assert!(
+                shared < 1e-9,
+                "{what}: grids {} and {} overlap by {shared} deg²",
+                a.code,
+                b.code
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn helsinki_pbf_counts_match_an_independent_reading_in_both_backends() {
     let expected = count_pbf(&shared_data("helsinki/Helsinki.osm.pbf"));
@@ -145,6 +184,7 @@ async fn wudaokou_xml_counts_match_an_independent_reading_in_both_backends() {
             db.name,
             counts.buildings
         );
+        unassigned_area_overlaps_nothing(&db.store, &format!("wudaokou {}", db.name)).await;
         assert_eq!(counts.cameras, 0);
         assert!(
             counts.communities >= 6,

@@ -8,7 +8,7 @@ use wangge::crs::Crs;
 use wangge::import::estimate::{EstimateParams, DEFAULT_DWELLING_M2};
 use wangge::import::geojson::{GeoJsonOptions, Layer};
 use wangge::import::osm::{CommunitySource, OsmOptions};
-use wangge::import::prepare::PrepareOptions;
+use wangge::import::prepare::{CoverageMode, PrepareOptions};
 use wangge::import::{self, ImportError, ImportReport};
 use wangge::store::Store;
 
@@ -60,6 +60,10 @@ pub struct Common {
     /// Mean gross floor area of one dwelling in m², for household estimates.
     #[arg(long, default_value_t = DEFAULT_DWELLING_M2)]
     dwelling_m2: f64,
+    /// Grids that do not tile their community (overlaps, parts outside it, gaps, above
+    /// 1 m²): `refuse` the import and list them, or `list` them and import anyway.
+    #[arg(long, default_value = "refuse")]
+    coverage: CoverageMode,
     /// Print the full import report as JSON.
     #[arg(long)]
     json: bool,
@@ -72,6 +76,7 @@ impl Common {
             estimate: EstimateParams {
                 dwelling_m2: self.dwelling_m2,
             },
+            coverage: self.coverage,
         }
     }
 }
@@ -170,6 +175,33 @@ pub fn print_report(report: &ImportReport, json: bool) {
             "  provisional grids {} (one per community without grids)",
             w.provisional_grids
         );
+    }
+    if w.provisional_grids_retired > 0 {
+        println!(
+            "  provisional grids removed: {} (their communities now have real grids)",
+            w.provisional_grids_retired
+        );
+    }
+    if w.buildings_reassigned > 0 {
+        println!(
+            "  buildings given the grid holding them: {}",
+            w.buildings_reassigned
+        );
+    }
+    if p.buildings_rehomed > 0 {
+        println!(
+            "  buildings moved from the unassigned area into a new community: {}",
+            p.buildings_rehomed
+        );
+    }
+    if !p.coverage.is_empty() {
+        println!(
+            "  grids that do not tile their community ({} places, imported with --coverage list):",
+            p.coverage.len()
+        );
+        for issue in p.coverage.iter().take(20) {
+            println!("    {issue}");
+        }
     }
     if p.estimated_buildings > 0 {
         println!(

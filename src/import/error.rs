@@ -38,12 +38,35 @@ pub enum ImportError {
         #[source]
         source: crate::crs::CrsError,
     },
+    /// Imported grids do not tile their communities (overlaps, overhangs, gaps); nothing
+    /// was written. `--coverage list` imports them and lists the problems instead.
+    #[error("{path}: {} where the grids do not tile their communities (nothing was imported; --coverage list imports them and lists these):{}", issue_count(.issues), issue_lines(.issues))]
+    Coverage {
+        path: PathBuf,
+        issues: Vec<crate::import::prepare::CoverageIssue>,
+    },
     /// The command-line options contradict each other or name something unknown.
     #[error("{0}")]
     Usage(String),
     /// The store refused the write (it was rolled back).
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+}
+
+fn issue_count(issues: &[crate::import::prepare::CoverageIssue]) -> String {
+    match issues.len() {
+        1 => "1 place".to_string(),
+        n => format!("{n} places"),
+    }
+}
+
+/// The first 20 issues, one per line.
+fn issue_lines(issues: &[crate::import::prepare::CoverageIssue]) -> String {
+    let mut out: String = issues.iter().take(20).map(|i| format!("\n  {i}")).collect();
+    if issues.len() > 20 {
+        out.push_str(&format!("\n  … and {} more", issues.len() - 20));
+    }
+    out
 }
 
 impl ImportError {

@@ -21,8 +21,8 @@ pub use error::ImportError;
 use geojson::{GeoJsonOptions, SkippedFeature};
 use prepare::{PrepareOptions, PrepareReport, StoredContext};
 
-use crate::model::{Dataset, RegionLevel};
-use crate::store::{ImportSummary, Store};
+use crate::model::Dataset;
+use crate::store::{BuildingFilter, ImportSummary, Store};
 
 /// What one import did.
 #[derive(Debug, Clone, Serialize)]
@@ -40,12 +40,47 @@ pub struct ImportReport {
     pub repaired: Vec<SkippedFeature>,
 }
 
-/// The stored communities and published grids an import must fit into.
-pub async fn stored_context(store: &Store) -> Result<StoredContext, ImportError> {
-    Ok(StoredContext {
-        communities: store.regions(Some(RegionLevel::Community), None).await?,
+/// What is stored and matters to `dataset`: every region and published grid, the
+/// stored buildings it may move or match, and the stored buildings it names.
+pub async fn stored_context(
+    store: &Store,
+    dataset: &mut Dataset,
+    label: &str,
+) -> Result<StoredContext, ImportError> {
+    let mut context = StoredContext {
+        regions: store.regions(None, None).await?,
         grids: store.grids(None).await?,
-    })
+        ..Default::default()
+    };
+    let named = prepare::building_references(dataset);
+    if !named.is_empty() {
+        context.building_ids = store.buildings_by_source_id(&named).await?;
+    }
+    prepare::resolve(dataset, &context, label)?;
+    let mut seen = std::collections::HashSet::new();
+    for community in prepare::communities_to_load(dataset, &context) {
+        let filter = BuildingFilter {
+            community: Some(community),
+            ..Default::default()
+        };
+        for b in store.buildings(&filter).await? {
+            if seen.insert(b.id) {
+                context.buildings.push(b);
+            }
+        }
+    }
+    if let Some(envelope) = prepare::address_envelope(dataset) {
+        let filter = BuildingFilter {
+            bbox: Some(envelope),
+            ..Default::default()
+        };
+        for b in store.buildings(&filter).await? {
+            if seen.insert(b.id) {
+                context.buildings.push(b);
+            }
+        }
+    }
+    Ok(context)
 }
 
 /// Prepares and writes a dataset read from `path` in one transaction.
@@ -57,8 +92,8 @@ pub async fn import_dataset(
     options: &PrepareOptions,
     skipped: Vec<SkippedFeature>,
 ) -> Result<ImportReport, ImportError> {
-    let context = stored_context(store).await?;
     let label = path.display().to_string();
+    let context = stored_context(store, &mut dataset, &label).await?;
     let prepared = prepare::prepare(&mut dataset, &context, options, &label)?;
     let written = store.write_dataset(&dataset, kind, &label).await?;
     Ok(ImportReport {

@@ -16,6 +16,8 @@ fn grid(id: i64, community_id: i64, boundary: MultiPolygon<f64>) -> Grid {
         name: format!("grid {id}"),
         kind: GridKind::Standard,
         provisional: false,
+        source: "test".into(),
+        source_id: format!("g{id}"),
         boundary,
     }
 }

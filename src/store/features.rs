@@ -124,7 +124,8 @@ impl FeatureLayer {
                 "t.id, t.parent_id, t.level, t.name, t.code, t.source, t.source_id, {geom} AS geom"
             ),
             FeatureLayer::Grids => format!(
-                "t.id, t.plan_id, t.community_id, t.code, t.name, t.kind, t.provisional, {geom} AS geom"
+                "t.id, t.plan_id, t.community_id, t.code, t.name, t.kind, t.provisional, t.source, \
+                 t.source_id, {geom} AS geom"
             ),
             FeatureLayer::Buildings => format!("{BUILDING_COLS}, {geom} AS geom"),
             FeatureLayer::Cameras => format!(

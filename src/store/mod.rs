@@ -6,6 +6,7 @@
 //! expressions chosen by [`Dialect`]; geometry travels as WKB. Calls [`geometry`](crate::geometry)
 //! and [`model`](crate::model) only; nothing outside this module writes SQL.
 
+mod amend;
 mod auth;
 mod dialect;
 mod features;

@@ -316,7 +316,7 @@ impl Store {
     /// The grids of a plan, by code.
     pub async fn plan_grids(&self, plan_id: i64) -> Result<Vec<Grid>, StoreError> {
         let sql = format!(
-            "SELECT g.id, g.plan_id, g.community_id, g.code, g.name, g.kind, g.provisional, {} AS geom \
+            "SELECT g.id, g.plan_id, g.community_id, g.code, g.name, g.kind, g.provisional, g.source, g.source_id, {} AS geom \
              FROM grids g WHERE g.plan_id = $1 ORDER BY g.code, g.id",
             self.dialect().geom_out("g.geom")
         );

@@ -31,7 +31,8 @@ pub struct BuildingScope {
 }
 
 const REGION_COLS: &str = "id, parent_id, level, name, code, source, source_id";
-const GRID_COLS: &str = "g.id, g.plan_id, g.community_id, g.code, g.name, g.kind, g.provisional";
+const GRID_COLS: &str =
+    "g.id, g.plan_id, g.community_id, g.code, g.name, g.kind, g.provisional, g.source, g.source_id";
 const BUILDING_COLS: &str = "b.id, b.community_id, pa.grid_id, b.source, b.source_id, b.name, \
      b.road, b.house_number, b.compound, b.building_no, b.floors, b.height_m, b.units, \
      b.building_use, b.building_type, b.households, b.households_estimated";
@@ -368,6 +369,39 @@ impl Store {
             map.entry(r.source_id).or_default().push(r.id);
         }
         Ok(map)
+    }
+}
+
+impl Store {
+    /// (source, source id, id) of the stored buildings with one of `source_ids`, in
+    /// batches of 500 ids a query.
+    pub async fn buildings_by_source_id(
+        &self,
+        source_ids: &[String],
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            source: String,
+            source_id: String,
+        }
+        let mut out = Vec::new();
+        for chunk in source_ids.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, source, source_id FROM buildings WHERE source_id IN ({}) ORDER BY id",
+                marks.join(", ")
+            );
+            let rows: Vec<Row> = self
+                .fetch_all(
+                    &sql,
+                    chunk.iter().map(|s| Val::text(s.as_str())).collect(),
+                    "finding buildings by source id",
+                )
+                .await?;
+            out.extend(rows.into_iter().map(|r| (r.source, r.source_id, r.id)));
+        }
+        Ok(out)
     }
 }
 

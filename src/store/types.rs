@@ -35,6 +35,12 @@ pub struct Grid {
     pub kind: GridKind,
     /// Created by an import to cover a community that had no grids yet.
     pub provisional: bool,
+    /// Where the grid came from (an import's source, or the plan that drew it) and its id
+    /// there: imports match re-imported grids by these.
+    #[serde(skip)]
+    pub source: String,
+    #[serde(skip)]
+    pub source_id: String,
     #[serde(skip)]
     pub boundary: MultiPolygon<f64>,
 }
@@ -223,6 +229,8 @@ pub(crate) struct GridRow {
     name: String,
     kind: String,
     provisional: bool,
+    source: String,
+    source_id: String,
     geom: Vec<u8>,
 }
 
@@ -238,6 +246,8 @@ impl TryFrom<GridRow> for Grid {
             code: r.code,
             name: r.name,
             provisional: r.provisional,
+            source: r.source,
+            source_id: r.source_id,
         })
     }
 }

@@ -8,6 +8,7 @@ use chrono::Utc;
 use geo::Geometry;
 use serde::Serialize;
 
+use super::amend;
 use super::dialect::upsert;
 use super::layers::{bump_layers, Layer};
 use super::tx::Tx;
@@ -38,6 +39,10 @@ pub struct ImportSummary {
     pub regions: Upserts,
     pub grids: Upserts,
     pub provisional_grids: u64,
+    /// Provisional grids removed because real grids arrived for their community.
+    pub provisional_grids_retired: u64,
+    /// Buildings given another grid (or community) because grids or communities arrived.
+    pub buildings_reassigned: u64,
     pub plans_created: u64,
     pub buildings: Upserts,
     pub households: Upserts,
@@ -92,10 +97,16 @@ impl Store {
             grid_plans: HashMap::new(),
             buildings: Ids::new(),
         };
+        let amendments = &dataset.amendments;
         w.regions(&mut tx, &dataset.regions).await?;
+        amend::set_boundaries(&mut tx, "regions", &amendments.region_boundaries).await?;
+        w.summary.provisional_grids_retired =
+            amend::retire_grids(&mut tx, &amendments.retired_grids).await?;
         w.grids(&mut tx, &dataset.grids, false).await?;
         w.grids(&mut tx, &dataset.provisional_grids, true).await?;
+        amend::set_boundaries(&mut tx, "grids", &amendments.grid_boundaries).await?;
         w.buildings(&mut tx, &dataset.buildings).await?;
+        w.amend_buildings(&mut tx, amendments).await?;
         w.households(&mut tx, &dataset.households).await?;
         w.people(&mut tx, &dataset.people).await?;
         w.cameras(&mut tx, &dataset.cameras).await?;
@@ -105,7 +116,8 @@ impl Store {
         if !(dataset.regions.is_empty()
             && dataset.grids.is_empty()
             && dataset.provisional_grids.is_empty()
-            && dataset.workers.is_empty())
+            && dataset.workers.is_empty()
+            && amendments.is_empty())
         {
             bump_revision(&mut tx, GRIDS_REVISION).await?;
         }
@@ -113,7 +125,8 @@ impl Store {
             && dataset.grids.is_empty()
             && dataset.provisional_grids.is_empty()
             && dataset.buildings.is_empty()
-            && dataset.addresses.is_empty())
+            && dataset.addresses.is_empty()
+            && amendments.is_empty())
         {
             bump_revision(&mut tx, ADDRESSES_REVISION).await?;
         }
@@ -400,6 +413,31 @@ impl Writer {
                 .await?;
             }
         }
+        Ok(())
+    }
+
+    /// Moves stored buildings to their new community and gives buildings the grids the
+    /// preparation chose, replacing their assignment in every published plan.
+    async fn amend_buildings(
+        &mut self,
+        tx: &mut Tx,
+        amendments: &Amendments,
+    ) -> Result<(), StoreError> {
+        let mut moves = Vec::with_capacity(amendments.building_communities.len());
+        for (building, community) in &amendments.building_communities {
+            moves.push((*building, resolve(&self.regions, community, "community")?));
+        }
+        amend::set_communities(tx, &moves).await?;
+        let mut assignments = Vec::with_capacity(amendments.assignments.len());
+        for (building, grid) in &amendments.assignments {
+            let building = resolve(&self.buildings, building, "building")?;
+            let grid = resolve(&self.grids, grid, "grid")?;
+            let plan = self.plan_of_grid(tx, grid).await?;
+            assignments.push((building, grid, plan));
+        }
+        amend::reassign(tx, &assignments).await?;
+        amend::set_addresses(tx, &amendments.building_addresses).await?;
+        self.summary.buildings_reassigned = assignments.len() as u64;
         Ok(())
     }
 
@@ -743,6 +781,9 @@ fn dataset_layers(d: &Dataset) -> Vec<Layer> {
     }
     if !d.workers.is_empty() {
         layers.extend([Layer::Workers, Layer::Grids]);
+    }
+    if !d.amendments.is_empty() {
+        layers.extend([Layer::Regions, Layer::Grids, Layer::Buildings]);
     }
     layers.into_iter().collect()
 }
