@@ -286,7 +286,7 @@ export class Drill {
           {},
           h(
             "button",
-            { class: "drill-item", onclick: () => this.go(it.go) },
+            { class: "drill-item", dataset: { level: it.go.level, id: text(it.go.id, "") }, onclick: () => this.go(it.go) },
             it.swatch ? h("span", { class: "swatch", style: { background: it.swatch } }) : null,
             h("span", { class: "drill-name" }, it.text),
             it.extra ? h("span", { class: "drill-extra" }, it.extra) : null,

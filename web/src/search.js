@@ -34,6 +34,7 @@ export function initSearch(input, listbox, { grids, open }) {
                 id: `search-opt-${i}`,
                 role: "option",
                 class: i === active ? "active" : "",
+                dataset: { level: it.level, id: text(it.id, "") },
                 "aria-selected": i === active ? "true" : "false",
                 onmousedown: (e) => (e.preventDefault(), choose(i)),
               },
