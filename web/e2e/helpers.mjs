@@ -46,8 +46,18 @@ export async function open({ role = "command_staff", viewport = { width: 1440, h
     t0 = Date.now();
     await login(page, USERS[role], PASSWORD);
   }
-  await page.waitForSelector("body[data-ready='1']", { timeout: 20000 });
+  await waitReady(page, errors);
   return { browser, context, page, errors, readyMs: Date.now() - t0 };
+}
+
+/**
+ * Waits for body[data-ready='1']; when the page shows an error message instead (or has
+ * thrown), fails at once with that message rather than with a bare timeout.
+ */
+export async function waitReady(page, errors = [], timeout = 30000) {
+  const handle = await page.waitForFunction(() => (document.body.dataset.ready === "1" ? "1" : document.querySelector("#message.error")?.textContent || null), null, { timeout });
+  const state = await handle.jsonValue();
+  if (state !== "1") throw new Error(`the page did not get ready: it says ${JSON.stringify(state)}${errors.length ? `; page errors: ${errors.join(" | ")}` : ""}`);
 }
 
 /** Fills the login form and submits it. */

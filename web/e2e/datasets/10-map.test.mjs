@@ -5,7 +5,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { BASE, PASSWORD, USERS, LAUNCH, login, api } from "../helpers.mjs";
+import { BASE, PASSWORD, USERS, LAUNCH, login, api, waitReady } from "../helpers.mjs";
 import { DATASET, FIXTURE, shot, read, props, assertClean, recordTime } from "./dataset.mjs";
 import { t } from "../../src/i18n.js";
 
@@ -30,7 +30,12 @@ async function as(role) {
   await page.waitForSelector("#login:not([hidden])");
   const t0 = Date.now();
   await login(page, USERS[role], PASSWORD);
-  await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+  try {
+    await waitReady(page, errors);
+  } catch (e) {
+    await context.close();
+    throw e;
+  }
   return { context, page, errors, readyMs: Date.now() - t0 };
 }
 
@@ -88,7 +93,7 @@ for (const role of Object.keys(TABS)) {
         // A reload with the session: the whole page load until ready.
         const t0 = Date.now();
         await page.reload();
-        await page.waitForSelector("body[data-ready='1']", { timeout: 30000 });
+        await waitReady(page, s.errors);
         recordTime("ready-on-reload(command_staff)", Date.now() - t0);
         assert.equal(await page.locator(".leaflet-grids-pane path").count(), grids.length);
       }
