@@ -4,52 +4,66 @@
 
 import { h, num } from "./dom.js";
 import { t, label } from "./i18n.js";
+import { compareText, text, present, DASH } from "./text.js";
+
+/** A unit or floor number, or null when the record leaves it out. */
+const level = (v) => (v === null || v === undefined || v === "" || !Number.isFinite(Number(v)) ? null : Number(v));
+const cellKey = (unit, floor) => `${unit ?? "-"}|${floor ?? "-"}`;
 
 /**
- * Normalises a building into {units, floors, cells: Map("unit|floor" → [household])}
- * from its `household_records`, or from the layer API's `table` when records are absent.
+ * Normalises a building into {units, floors, cells: Map(cellKey(unit, floor) → [household])}
+ * from its `household_records`, or from the layer API's `table` (`cells[f][u]`) when records
+ * are absent. Units go up, floors down; a household without a unit or floor is kept under
+ * null, which comes last (drawn as "—").
  */
 export function householdGrid(props) {
   const cells = new Map();
-  const add = (unit, floor, hh) => {
-    const key = `${unit}|${floor}`;
+  const units = new Set();
+  const floors = new Set();
+  const add = (u, f, hh) => {
+    const unit = level(u);
+    const floor = level(f);
+    units.add(unit);
+    floors.add(floor);
+    const key = cellKey(unit, floor);
     if (!cells.has(key)) cells.set(key, []);
     cells.get(key).push(hh);
   };
-  const records = props.household_records;
+  const records = props?.household_records;
+  const table = props?.table;
   if (Array.isArray(records) && records.length) {
-    for (const r of records) add(r.unit ?? 1, r.floor ?? 0, r);
-  } else if (props.table && Array.isArray(props.table.units)) {
-    const { units, floors, cells: rows } = props.table;
-    // cells[i][j]: i over units, j over floors (or the transpose: detected by length).
-    const byUnit = rows.length === units.length;
-    rows.forEach((row, i) =>
-      (row || []).forEach((cell, j) => {
-        const [u, f] = byUnit ? [units[i], floors[j]] : [units[j], floors[i]];
-        for (const hh of [cell].flat()) if (hh) add(u, f, { ...hh, residents: hh.residents ?? hh.size });
+    for (const r of records) if (r) add(r.unit, r.floor, r);
+  } else if (table && Array.isArray(table.units) && Array.isArray(table.floors) && Array.isArray(table.cells)) {
+    table.cells.forEach((row, i) =>
+      (Array.isArray(row) ? row : []).forEach((cell, j) => {
+        for (const hh of [cell].flat()) if (hh) add(table.units[j], table.floors[i], { ...hh, residents: hh.residents ?? hh.size });
       }),
     );
   }
-  const units = [...new Set([...cells.keys()].map((k) => Number(k.split("|")[0])))].sort((a, b) => a - b);
-  const floors = [...new Set([...cells.keys()].map((k) => Number(k.split("|")[1])))].sort((a, b) => b - a);
-  for (const list of cells.values()) list.sort((a, b) => String(a.room).localeCompare(String(b.room), "zh", { numeric: true }));
-  return { units, floors, cells };
+  const last = (cmp) => (a, b) => (a === null ? (b === null ? 0 : 1) : b === null ? -1 : cmp(a, b));
+  for (const list of cells.values()) list.sort((a, b) => compareText(a.room, b.room));
+  return {
+    units: [...units].sort(last((a, b) => a - b)),
+    floors: [...floors].sort(last((a, b) => b - a)),
+    cells,
+    at: (unit, floor) => cells.get(cellKey(unit, floor)) || [],
+  };
 }
 
 /** The room number shown in a cell: the last part of "1-2-501" → "501". */
-const shortRoom = (room) => String(room ?? "").split("-").pop();
+export const shortRoom = (room) => text(String(room ?? "").split("-").pop());
 
 /** The unit × floor table; clicking a room calls `open(household)`. */
 export function householdTable(props, open) {
-  const { units, floors, cells } = householdGrid(props);
-  if (!units.length) return h("p", { class: "note" }, "暂无住户登记");
+  const { units, floors, at } = householdGrid(props);
+  if (!units.length) return h("p", { class: "note", id: "household-none" }, t.noHouseholds);
   return h(
     "div",
     { class: "table-wrap" },
     h(
       "table",
       { class: "households", id: "household-table" },
-      h("thead", {}, h("tr", {}, h("th", {}, ""), units.map((u) => h("th", { scope: "col" }, t.unit(u))))),
+      h("thead", {}, h("tr", {}, h("th", {}, ""), units.map((u) => h("th", { scope: "col" }, u === null ? DASH : t.unit(u))))),
       h(
         "tbody",
         {},
@@ -57,18 +71,18 @@ export function householdTable(props, open) {
           h(
             "tr",
             {},
-            h("th", { scope: "row" }, t.floor(f)),
+            h("th", { scope: "row" }, f === null ? DASH : t.floor(f)),
             units.map((u) =>
               h(
                 "td",
                 {},
-                (cells.get(`${u}|${f}`) || []).map((hh) =>
+                at(u, f).map((hh) =>
                   h(
                     "button",
                     {
                       class: `room status-${hh.status || "unknown"}`,
-                      title: `${hh.room} ${label(t.householdStatus, hh.status)} ${hh.residents ?? ""}人`,
-                      dataset: { room: hh.room, household: hh.id },
+                      title: `${text(hh.room)} ${label(t.householdStatus, hh.status)} ${text(hh.residents)}人`,
+                      dataset: { room: text(hh.room, ""), household: text(hh.id, "") },
                       onclick: () => open(hh),
                     },
                     shortRoom(hh.room),
@@ -84,12 +98,13 @@ export function householdTable(props, open) {
 }
 
 /** A household's facts and its people (as the server masked them). */
-export function householdView(hh, people) {
+export function householdView(record, people) {
+  const hh = record || {};
   const facts = h(
     "dl",
     { class: "facts" },
     h("dt", {}, t.room),
-    h("dd", {}, hh.room),
+    h("dd", {}, text(hh.room)),
     h("dt", {}, t.status),
     h("dd", {}, label(t.householdStatus, hh.status)),
     h("dt", {}, t.residentsCount),
@@ -98,7 +113,7 @@ export function householdView(hh, people) {
     h("dd", {}, num(hh.floating)),
   );
   let list;
-  if (people === null) list = h("p", { class: "note" }, t.peopleUnavailable);
+  if (!Array.isArray(people)) list = h("p", { class: "note" }, t.peopleUnavailable);
   else if (!people.length) list = h("p", { class: "note" }, t.noPeople);
   else
     list = h(
@@ -119,14 +134,14 @@ export function householdView(hh, people) {
             h(
               "tr",
               {},
-              h("td", { class: "person-name" }, p.name ?? "—"),
-              h("td", { class: "person-id" }, p.id_number ?? "—"),
-              h("td", { class: "person-phone" }, p.phone ?? "—"),
-              h("td", {}, label(t.sexes, p.sex)),
-              h("td", {}, p.birth_year ?? "—"),
-              h("td", {}, p.relation ?? "—"),
-              h("td", {}, label(t.residence, p.residence_type)),
-              h("td", {}, Array.isArray(p.care_tags) ? p.care_tags.join("、") : p.care_tags || ""),
+              h("td", { class: "person-name" }, text(p?.name)),
+              h("td", { class: "person-id" }, text(p?.id_number)),
+              h("td", { class: "person-phone" }, text(p?.phone)),
+              h("td", {}, label(t.sexes, p?.sex)),
+              h("td", {}, text(p?.birth_year)),
+              h("td", {}, text(p?.relation)),
+              h("td", {}, label(t.residence, p?.residence_type)),
+              h("td", {}, Array.isArray(p?.care_tags) ? p.care_tags.filter(present).join("、") : text(p?.care_tags, "")),
             ),
           ),
         ),

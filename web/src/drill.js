@@ -9,6 +9,7 @@ import { renderCrumbs } from "./breadcrumbs.js";
 import { statsTable } from "./stats.js";
 import { householdTable, householdView } from "./building.js";
 import { gridColor } from "./colors.js";
+import { by, text, placeName, buildingName, formatAddress, present } from "./text.js";
 
 const LEVELS = ["street", "community", "grid", "building", "household"];
 
@@ -65,12 +66,13 @@ export class Drill {
         throw e;
       }
       chain.unshift(r);
-      if (r.properties.level === "street") break;
-      next = r.properties.parent_id;
+      if (r.properties?.level === "street") break;
+      next = r.properties?.parent_id;
     }
     for (const c of chain) {
-      if (c.properties.level === "district") continue;
-      path.push({ level: c.properties.level, id: c.properties.id, name: c.properties.name, feature: c });
+      const p = c.properties || {};
+      if (p.level === "district") continue;
+      path.push({ level: p.level, id: p.id ?? c.id, name: placeName({ ...p, id: p.id ?? c.id }), feature: c });
     }
     return path;
   }
@@ -98,7 +100,7 @@ export class Drill {
     let regions = await get("/api/regions?level=street");
     let level = "street";
     await this.app.layers.loadBuildings(null); // the street view shows no community's buildings
-    if (!regions.features.length) {
+    if (!regions?.features?.length) {
       regions = await get("/api/regions?level=community");
       level = "community";
     }
@@ -108,47 +110,51 @@ export class Drill {
       h("h2", {}, level === "street" ? t.streets : t.communities),
       h("p", { class: "note" }, t.clickHint),
       this.list(
-        regions.features.map((f) => ({
-          text: f.properties.name,
-          extra: f.properties.code,
-          go: { level, id: f.properties.id },
-        })),
+        features(regions)
+          .map((f) => f.properties || {})
+          .sort(by((p) => p.code, (p) => p.name, (p) => p.id))
+          .map((p) => ({
+            text: placeName(p),
+            extra: present(p.code) && present(p.name) ? p.code : null,
+            go: { level, id: p.id },
+          })),
       ),
     );
-    return { path: [], body, fit: regions.features.length ? this.app.shiftBounds(regions) : null };
+    return { path: [], body, fit: features(regions).length ? this.app.shiftBounds(regions) : null };
   }
 
   async regionView(id) {
     const path = await this.regionPath(id);
     const here = path[path.length - 1];
+    if (!here) throw new Error(`region ${id} not found`);
     const level = here.level;
     const summary = await getOptional(`/api/regions/${id}/summary`);
-    const grids = (this.app.layers.data.grids?.features || []).map((f) => f.properties);
+    const grids = features(this.app.layers.data.grids).map((f) => f.properties || {});
     let children;
     let fallback = {};
     if (level === "street") {
-      const communities = await get(`/api/regions${qs({ level: "community", parent: id })}`);
-      const ids = new Set(communities.features.map((f) => f.properties.id));
+      const communities = features(await get(`/api/regions${qs({ level: "community", parent: id })}`)).map((f) => f.properties || {});
+      const ids = new Set(communities.map((c) => c.id));
       const mine = grids.filter((g) => ids.has(g.community_id));
       fallback = this.sum(mine);
       children = h(
         "section",
         {},
-        h("h3", {}, `${t.communities}（${communities.features.length}）`),
+        h("h3", {}, `${t.communities}（${communities.length}）`),
         this.list(
-          communities.features.map((f) => {
-            const gs = grids.filter((g) => g.community_id === f.properties.id);
+          communities.sort(by((c) => c.code, (c) => c.name, (c) => c.id)).map((c) => {
+            const gs = grids.filter((g) => g.community_id === c.id);
             return {
-              text: f.properties.name,
+              text: placeName(c),
               extra: `${gs.length} 个网格 · ${num(gs.reduce((a, g) => a + (g.households || 0), 0))} 户`,
-              go: { level: "community", id: f.properties.id },
+              go: { level: "community", id: c.id },
             };
           }),
         ),
       );
       await this.app.layers.loadBuildings(null);
     } else {
-      const mine = grids.filter((g) => g.community_id === id).sort((a, b) => a.code.localeCompare(b.code));
+      const mine = grids.filter((g) => g.community_id === id).sort(by((g) => g.code, (g) => g.name, (g) => g.id));
       fallback = this.sum(mine);
       children = h(
         "section",
@@ -156,8 +162,8 @@ export class Drill {
         h("h3", {}, `${t.grids}（${mine.length}）`),
         this.list(
           mine.map((g) => ({
-            text: g.name || g.code,
-            extra: `${g.code} · ${num(g.households)} 户`,
+            text: placeName(g),
+            extra: `${text(g.code)} · ${num(g.households)} 户`,
             swatch: gridColor(g.households, this.app.config.bounds),
             go: { level: "grid", id: g.id },
           })),
@@ -168,7 +174,7 @@ export class Drill {
     const body = h(
       "section",
       {},
-      h("h2", {}, h("small", {}, t.levels[level]), " ", here.name),
+      h("h2", {}, h("small", {}, t.levels[level] || ""), " ", here.name),
       statsTable(summary, fallback),
       children,
     );
@@ -185,31 +191,31 @@ export class Drill {
 
   async gridView(id) {
     const grid = await get(`/api/grids/${id}`);
-    const g = grid.properties;
+    const g = { id, ...(grid.properties || {}) };
     const [path, summary, buildings] = await Promise.all([
       this.regionPath(g.community_id),
       getOptional(`/api/grids/${id}/summary`),
       get(`/api/buildings${qs({ grid: id, limit: 10000 })}`),
     ]);
     await this.app.layers.loadBuildings({ community: g.community_id });
-    path.push({ level: "grid", id, name: g.name || g.code, feature: grid });
-    const workers = g.workers || [];
+    path.push({ level: "grid", id, name: placeName(g), feature: grid });
+    const workers = Array.isArray(g.workers) ? g.workers : [];
+    const list = features(buildings).map((f) => f.properties || {});
     const loaded = this.app.layers.gridFeature(id)?.properties;
     const body = h(
       "section",
       {},
-      h("h2", {}, h("small", {}, t.grids), " ", g.name || g.code),
-      h("p", { class: "sub" }, `${g.code} · ${label(t.gridKinds, g.kind)}`),
-      statsTable(summary, { buildings: buildings.features.length, households: loaded?.households, workers: workers.length }),
+      h("h2", {}, h("small", {}, t.grids), " ", placeName(g)),
+      h("p", { class: "sub" }, `${text(g.code)} · ${label(t.gridKinds, g.kind)}`),
+      statsTable(summary, { buildings: list.length, households: loaded?.households, workers: workers.length }),
       h("h3", {}, `${t.workers}（${workers.length}）`),
       workersList(workers),
-      h("h3", {}, `${t.buildings}（${buildings.features.length}）`),
+      h("h3", {}, `${t.buildings}（${list.length}）`),
       this.list(
-        buildings.features
-          .map((f) => f.properties)
-          .sort((a, b) => String(a.name).localeCompare(String(b.name), "zh", { numeric: true }))
+        list
+          .sort(by((b) => b.name, (b) => b.id))
           .map((b) => ({
-            text: b.name || `#${b.id}`,
+            text: buildingName(b),
             extra: `${num(b.households)} 户${b.households_estimated ? t.estimated : ""}`,
             go: { level: "building", id: b.id },
           })),
@@ -220,30 +226,29 @@ export class Drill {
 
   async buildingView(id) {
     const building = await get(`/api/buildings/${id}`);
-    const b = building.properties;
+    const b = { id, ...(building.properties || {}) };
     const path = await this.regionPath(b.community_id);
     if (b.grid_id) {
       const grid = this.app.layers.gridFeature(b.grid_id)?.properties || (await get(`/api/grids/${b.grid_id}`)).properties;
-      path.push({ level: "grid", id: b.grid_id, name: grid.name || grid.code });
+      path.push({ level: "grid", id: b.grid_id, name: placeName({ id: b.grid_id, ...(grid || {}) }) });
     }
     await this.app.layers.loadBuildings({ community: b.community_id });
-    path.push({ level: "building", id, name: b.name || `#${id}`, feature: building });
+    path.push({ level: "building", id, name: buildingName(b), feature: building });
     this.building = building;
-    const a = b.address || {};
-    const address = [a.road, a.house_number && `${a.house_number}号`, a.compound, a.building_no && `${a.building_no}栋`].filter(Boolean).join(" ");
+    const address = formatAddress(b.address);
     const body = h(
       "section",
       {},
-      h("h2", {}, h("small", {}, t.buildings), " ", b.name || `#${id}`),
+      h("h2", {}, h("small", {}, t.buildings), " ", buildingName(b)),
       h(
         "dl",
-        { class: "facts" },
+        { class: "facts", id: "building-facts" },
         h("dt", {}, t.address),
-        h("dd", {}, address || "—"),
+        h("dd", { id: "building-address" }, text(address)),
         h("dt", {}, t.floors),
-        h("dd", {}, num(b.floors)),
+        h("dd", { id: "building-floors" }, num(b.floors)),
         h("dt", {}, t.units),
-        h("dd", {}, num(b.units)),
+        h("dd", { id: "building-units" }, num(b.units)),
         h("dt", {}, t.stats.households),
         h("dd", { id: "building-households" }, `${num(b.households)}${b.households_estimated ? t.estimated : ""}`),
       ),
@@ -255,15 +260,17 @@ export class Drill {
 
   async householdViewFor(target) {
     const detail = await getOptional(`/api/households/${target.id}`);
-    const record = detail ? { ...target.record, ...(detail.properties || detail) } : target.record;
-    const buildingId = record?.building_id ?? target.building?.properties.id;
+    const record = { id: target.id, ...(target.record || {}), ...(detail ? detail.properties || detail : {}) };
+    const buildingId = record.building_id ?? target.building?.properties?.id;
+    if (buildingId == null) throw new Error(`household ${target.id} has no building`);
     const view = await this.buildingView(buildingId);
     const people = detail ? detail.people || detail.properties?.people || [] : null;
-    view.path.push({ level: "household", id: target.id, name: record.room, record });
+    const name = text(record.room, `#${target.id}`);
+    view.path.push({ level: "household", id: target.id, name, record });
     view.body = h(
       "section",
       {},
-      h("h2", {}, h("small", {}, t.households), " ", record.room),
+      h("h2", {}, h("small", {}, t.households), " ", name),
       householdView(record, people),
     );
     return view;
@@ -279,7 +286,7 @@ export class Drill {
           {},
           h(
             "button",
-            { class: "drill-item", onclick: () => this.go(it.go) },
+            { class: "drill-item", dataset: { level: it.go.level, id: text(it.go.id, "") }, onclick: () => this.go(it.go) },
             it.swatch ? h("span", { class: "swatch", style: { background: it.swatch } }) : null,
             h("span", { class: "drill-name" }, it.text),
             it.extra ? h("span", { class: "drill-extra" }, it.extra) : null,
@@ -290,14 +297,18 @@ export class Drill {
   }
 }
 
+/** The features of a FeatureCollection answer ([] when it has none). */
+export const features = (fc) => (Array.isArray(fc?.features) ? fc.features : []);
+
 /** The workers of a grid with their role and phone. */
 export function workersList(workers) {
-  if (!workers.length) return h("p", { class: "note" }, "—");
+  const list = Array.isArray(workers) ? workers.filter(Boolean) : [];
+  if (!list.length) return h("p", { class: "note" }, "—");
   return h(
     "ul",
     { class: "workers" },
-    workers.map((w) =>
-      h("li", {}, h("span", { class: "worker-role" }, label(t.workerRoles, w.role)), " ", h("strong", {}, w.name), " ", w.phone ? h("a", { href: `tel:${w.phone}` }, w.phone) : ""),
+    list.map((w) =>
+      h("li", {}, h("span", { class: "worker-role" }, label(t.workerRoles, w.role)), " ", h("strong", {}, text(w.name)), " ", present(w.phone) ? h("a", { href: `tel:${w.phone}` }, String(w.phone)) : ""),
     ),
   );
 }

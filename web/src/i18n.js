@@ -64,6 +64,7 @@ export const t = {
   residenceType: "户籍类型",
   careTags: "关爱标签",
   noPeople: "暂无人员信息",
+  noHouseholds: "暂无住户登记",
   peopleUnavailable: "住户人员接口暂不可用",
   estimated: "（估算）",
   clickHint: "点击地图上的社区、网格或楼栋逐级查看。",

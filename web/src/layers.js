@@ -8,7 +8,8 @@ import { get, qs } from "./api.js";
 import { geoJsonCoords, onChange } from "./proj.js";
 import { COLORS, gridColor } from "./colors.js";
 import { t } from "./i18n.js";
-import { h } from "./dom.js";
+import { h, num } from "./dom.js";
+import { text, placeName, buildingName } from "./text.js";
 
 /** Buildings are loaded by the visible box from this zoom on when no community is chosen. */
 const BUILDINGS_BY_BOX_ZOOM = 17;
@@ -37,8 +38,9 @@ export class DataLayers {
       pane: "grids",
       style: (f) => this.gridStyle(f),
       onEachFeature: (f, layer) => {
-        const p = f.properties;
-        layer.bindTooltip(`${p.name || p.code}<br>${p.code}<br>${p.households ?? "—"} 户`, { sticky: true });
+        const p = f.properties || {};
+        // Built as DOM nodes: names from imported data are text, never HTML.
+        layer.bindTooltip(() => h("span", {}, placeName(p), h("br"), text(p.code), h("br"), `${num(p.households)} 户`), { sticky: true });
         layer.on("click", (e) => {
           if (this.passClicks) return;
           L.DomEvent.stopPropagation(e);
@@ -51,8 +53,8 @@ export class DataLayers {
       pane: "buildings",
       style: (f) => this.buildingStyle(f),
       onEachFeature: (f, layer) => {
-        const p = f.properties;
-        layer.bindTooltip(`${p.name || ""} ${p.households ?? 0} 户`, { sticky: true });
+        const p = f.properties || {};
+        layer.bindTooltip(() => h("span", {}, `${buildingName(p)} ${num(p.households)} 户`), { sticky: true });
         layer.on("click", (e) => {
           if (this.passClicks) return;
           L.DomEvent.stopPropagation(e);
@@ -69,7 +71,7 @@ export class DataLayers {
   }
 
   gridStyle(f) {
-    const p = f.properties;
+    const p = f.properties || {};
     const sel = this.selected.grid === p.id;
     const inCommunity = this.selected.community === null || this.selected.community === p.community_id;
     return {
@@ -81,7 +83,7 @@ export class DataLayers {
   }
 
   buildingStyle(f) {
-    const p = f.properties;
+    const p = f.properties || {};
     if (this.highlight.has(p.id)) return { color: "#c2185b", weight: 3, fillColor: "#e91e63", fillOpacity: 0.8 };
     if (this.selected.building === p.id) return { color: "#0b3d91", weight: 3, fillColor: "#1565c0", fillOpacity: 0.9 };
     return { color: "#37474f", weight: 1, fillColor: "#546e7a", fillOpacity: 0.75 };
@@ -189,16 +191,16 @@ export class DataLayers {
   boundsOf(layer, key, value) {
     let b = null;
     this[layer].eachLayer((l) => {
-      if (l.feature && l.feature.properties[key] === value) b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
+      if (l.feature?.properties?.[key] === value) b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
     });
     return b;
   }
 
   gridFeature(id) {
-    return this.data.grids?.features.find((f) => f.properties.id === id) || null;
+    return this.data.grids?.features?.find((f) => (f.properties?.id ?? f.id) === id) || null;
   }
 
   communityFeature(id) {
-    return this.data.communities?.features.find((f) => f.id === id || f.properties.id === id) || null;
+    return this.data.communities?.features?.find((f) => f.id === id || f.properties?.id === id) || null;
   }
 }

@@ -118,8 +118,8 @@ async function start() {
       if (it.level === "grid") return app.drill.go({ level: "grid", id: it.id });
       await app.drill.go({ level: "building", id: it.id });
       if (it.room) {
-        const records = app.drill.building?.properties.household_records || [];
-        const hh = records.find((r) => String(r.room).endsWith(`-${it.room.number}`) && (it.room.unit == null || r.unit === it.room.unit));
+        const records = app.drill.building?.properties?.household_records || [];
+        const hh = records.find((r) => r && String(r.room ?? "").endsWith(`-${it.room.number}`) && (it.room.unit == null || r.unit === it.room.unit));
         if (hh) app.drill.go({ level: "household", id: hh.id, record: hh, building: app.drill.building });
       }
     },

@@ -18,6 +18,7 @@ import { t } from "./i18n.js";
 import { geoJsonCoords, onChange, toMap } from "./proj.js";
 import { gridColor } from "./colors.js";
 import { neighbours, connected, linkDistance, centroid, lonLatCentre, pointInRing } from "./validate.js";
+import { by, compareText, text, placeName, buildingName, shortCode } from "./text.js";
 
 export class Planner {
   constructor(app, el) {
@@ -40,7 +41,7 @@ export class Planner {
   }
 
   draftStyle(f) {
-    const m = this.gridMetrics(f.properties.code);
+    const m = this.gridMetrics(f.properties?.code);
     const both = this.show === "both";
     return {
       color: "#0d47a1",
@@ -59,14 +60,14 @@ export class Planner {
 
   render() {
     const communities = (this.app.layers.data.communities?.features || [])
-      .map((f) => f.properties)
-      .sort((a, b) => a.code.localeCompare(b.code));
+      .map((f) => ({ id: f.id, ...(f.properties || {}) }))
+      .sort(by((c) => c.code, (c) => c.name, (c) => c.id));
     const b = this.app.config.bounds;
     const field = (id, text, input) => h("label", { for: id }, h("span", {}, text), input);
     this.form = h(
       "form",
       { class: "planner-form", id: "planner-form", onsubmit: (e) => (e.preventDefault(), this.run()) },
-      field("plan-community", t.plannerCommunity, h("select", { id: "plan-community", name: "community" }, communities.map((c) => h("option", { value: c.id }, c.name)))),
+      field("plan-community", t.plannerCommunity, h("select", { id: "plan-community", name: "community" }, communities.map((c) => h("option", { value: c.id }, placeName(c))))),
       h(
         "div",
         { class: "row3" },
@@ -129,13 +130,13 @@ export class Planner {
 
   /** Draft assignment of every building (by grid code), counts per draft grid, local positions. */
   prepare(buildings) {
-    const codeOfPublished = new Map((this.app.layers.data.grids?.features || []).map((f) => [f.properties.id, f.properties.code]));
-    this.moves = new Map(this.diff.moves.map((m) => [m.building_id, m.to]));
+    const codeOfPublished = new Map((this.app.layers.data.grids?.features || []).map((f) => [f.properties?.id ?? f.id, f.properties?.code]));
+    this.moves = new Map((this.diff?.moves || []).map((m) => [m.building_id, m.to]));
     this.manual = this.manual || [];
     this.assign = new Map();
     this.buildings = new Map();
-    for (const f of buildings.features) {
-      const p = f.properties;
+    for (const f of buildings?.features || []) {
+      const p = { id: f.id, ...(f.properties || {}) };
       this.buildings.set(p.id, { ...p, at: centroid(f.geometry), lonlat: lonLatCentre(f.geometry) });
       this.assign.set(p.id, this.moves.get(p.id) ?? codeOfPublished.get(p.grid_id));
     }
@@ -144,7 +145,7 @@ export class Planner {
 
   recount() {
     this.counts = new Map();
-    for (const g of this.plan.metrics.grids || []) this.counts.set(g.code, { ...g, households: 0, buildings: 0 });
+    for (const g of this.plan.metrics?.grids || []) this.counts.set(g.code, { ...g, households: 0, buildings: 0 });
     for (const [id, code] of this.assign) {
       const c = this.counts.get(code);
       if (!c) continue;
@@ -162,7 +163,7 @@ export class Planner {
   drawDraft() {
     this.layer.clearLayers();
     if (!this.plan) return;
-    this.layer.addData(this.plan.grids);
+    if (this.plan.grids) this.layer.addData(this.plan.grids);
     this.applyShow();
     this.app.layers.setHighlight(this.movedIds());
   }
@@ -178,8 +179,9 @@ export class Planner {
   }
 
   renderResult() {
-    const m = this.plan.metrics;
+    const m = this.plan.metrics || {};
     const violations = m.violations || [];
+    const diff = { buildings_moved: 0, households_moved: 0, grids_added: [], ...(this.diff || {}) };
     const toggle = h(
       "div",
       { class: "segmented", role: "radiogroup", "aria-label": t.plannerShow },
@@ -191,9 +193,9 @@ export class Planner {
         h("label", {}, h("input", { type: "radio", name: "plan-show", value: k, checked: this.show === k, onchange: () => ((this.show = k), this.applyShow()) }), text),
       ),
     );
-    const rows = [...this.counts.values()].sort((a, b) => a.code.localeCompare(b.code));
+    const rows = [...this.counts.values()].sort(by((g) => g.code, (g) => g.name));
     // Grids kept apart by balancing (virtual, rural): listed, not measured against the bounds.
-    const kept = [...(m.kept || [])].sort((a, b) => a.code.localeCompare(b.code));
+    const kept = [...(m.kept || [])].sort(by((g) => g.code, (g) => g.name));
     const within = (hh) => hh >= this.bounds.min && hh <= this.bounds.max;
     fill(
       this.result,
@@ -203,8 +205,8 @@ export class Planner {
         "p",
         { id: "plan-summary" },
         `${t.plannerGridCount} ${rows.length + kept.length} · `,
-        t.plannerMoved(this.diff.buildings_moved, this.diff.households_moved),
-        this.diff.grids_added.length ? ` · 新增 ${this.diff.grids_added.length} 个网格` : "",
+        t.plannerMoved(diff.buildings_moved ?? 0, diff.households_moved ?? 0),
+        diff.grids_added?.length ? ` · 新增 ${diff.grids_added.length} 个网格` : "",
       ),
       h(
         "div",
@@ -220,11 +222,11 @@ export class Planner {
               h(
                 "tr",
                 { class: within(g.households) ? "" : "bad" },
-                h("td", {}, g.code.slice(-3)),
-                h("td", {}, g.name || ""),
+                h("td", {}, shortCode(g.code)),
+                h("td", {}, text(g.name, "")),
                 h("td", { class: "n" }, num(g.households)),
                 h("td", { class: "n" }, num(g.buildings)),
-                h("td", { class: "n" }, g.polsby_popper != null ? g.polsby_popper.toFixed(2) : "—"),
+                h("td", { class: "n" }, Number.isFinite(g.polsby_popper) ? g.polsby_popper.toFixed(2) : "—"),
                 h("td", {}, within(g.households) ? "✓" : "✗"),
               ),
             ),
@@ -232,8 +234,8 @@ export class Planner {
               h(
                 "tr",
                 { class: "kept", "data-kind": g.kind },
-                h("td", {}, g.code.slice(-3)),
-                h("td", {}, g.name || ""),
+                h("td", {}, shortCode(g.code)),
+                h("td", {}, text(g.name, "")),
                 h("td", { class: "n" }, num(g.households)),
                 h("td", { class: "n" }, num(g.buildings)),
                 h("td", { class: "n" }, "—"),
@@ -244,12 +246,12 @@ export class Planner {
         ),
       ),
       h("h3", {}, t.plannerViolations),
-      violations.length ? h("ul", { class: "violations" }, violations.map((v) => h("li", {}, typeof v === "string" ? v : v.message || JSON.stringify(v)))) : h("p", { class: "note" }, t.plannerNoViolations),
+      violations.length ? h("ul", { class: "violations" }, violations.map((v) => h("li", {}, typeof v === "string" ? v : v?.message || JSON.stringify(v)))) : h("p", { class: "note" }, t.plannerNoViolations),
       h("h3", {}, t.plannerManual),
       h("p", { class: "note" }, t.plannerManualHint),
       h("button", { id: "plan-lasso", onclick: () => this.lasso() }, t.plannerLasso),
       h("div", { id: "plan-move" }),
-      this.manual.length ? h("ul", { id: "plan-manual" }, this.manual.map((m) => h("li", {}, `${m.name}: ${(m.from || "").slice(-3)} → ${m.to.slice(-3)}`))) : null,
+      this.manual.length ? h("ul", { id: "plan-manual" }, this.manual.map((m) => h("li", {}, `${m.name}: ${shortCode(m.from)} → ${shortCode(m.to)}`))) : null,
       h("p", { class: "note" }, t.plannerManualLocal),
       h("button", { class: "primary danger", id: "plan-publish", onclick: () => this.publish() }, t.plannerPublish),
     );
@@ -272,7 +274,7 @@ export class Planner {
       map.pm.disableDraw();
       const ring = e.layer.getLatLngs()[0];
       e.layer.remove();
-      const inside = [...this.buildings.values()].filter((b) => pointInRing(toMap(b.lonlat[0], b.lonlat[1]), ring)).map((b) => b.id);
+      const inside = [...this.buildings.values()].filter((b) => b.lonlat && pointInRing(toMap(b.lonlat[0], b.lonlat[1]), ring)).map((b) => b.id);
       if (inside.length) this.select(inside);
       else say(t.plannerLassoEmpty, "error");
     });
@@ -283,21 +285,21 @@ export class Planner {
     this.selection = ids;
     this.app.layers.setHighlight([...this.movedIds(), ...ids]);
     const froms = [...new Set(ids.map((id) => this.assign.get(id)))];
-    const households = ids.reduce((a, id) => a + (this.buildings.get(id).households || 0), 0);
-    const options = this.plan.grids.features
-      .map((f) => f.properties.code)
-      .filter((c) => !froms.includes(c))
-      .sort();
-    const select = h("select", { id: "plan-move-to" }, options.map((c) => h("option", { value: c }, `${c.slice(-3)} ${this.counts.get(c)?.name || ""}`)));
+    const households = ids.reduce((a, id) => a + (this.buildings.get(id)?.households || 0), 0);
+    const options = (this.plan.grids?.features || [])
+      .map((f) => f.properties?.code)
+      .filter((c) => c != null && !froms.includes(c))
+      .sort(compareText);
+    const select = h("select", { id: "plan-move-to" }, options.map((c) => h("option", { value: c }, `${shortCode(c)} ${text(this.counts.get(c)?.name, "")}`)));
     const out = h("p", { id: "plan-move-result", role: "status" });
-    const names = ids.map((id) => this.buildings.get(id).name || `#${id}`);
+    const names = ids.map((id) => buildingName(this.buildings.get(id) || { id }));
     fill(
       this.result.querySelector("#plan-move"),
       h(
         "p",
         { id: "plan-selection" },
         h("strong", {}, names.length > 3 ? `${names.slice(0, 3).join("、")} 等 ${names.length} 栋` : names.join("、")),
-        ` ${num(households)} 户 · 现属 ${froms.map((c) => c?.slice(-3)).join("、")}`,
+        ` ${num(households)} 户 · 现属 ${froms.map(shortCode).join("、")}`,
       ),
       h("label", { for: "plan-move-to" }, t.plannerMoveTo, " ", select),
       h(
@@ -331,7 +333,7 @@ export class Planner {
       const plan = await post(`/api/plans/${this.plan.id}/moves`, { buildings: ids, to_grid: to });
       const diff = await get(`/api/plans/${plan.id}/diff`);
       for (const id of ids) {
-        const name = this.buildings.get(id).name || `#${id}`;
+        const name = buildingName(this.buildings.get(id) || { id });
         this.manual.push({ building: id, name, from: this.assign.get(id), to });
       }
       this.plan = plan;
@@ -339,7 +341,7 @@ export class Planner {
       this.prepare(this.buildingData);
       this.drawDraft();
       this.renderResult();
-      say(t.plannerMoveOk(names.join("、"), to.slice(-3)), "ok");
+      say(t.plannerMoveOk(names.join("、"), shortCode(to)), "ok");
     } catch (e) {
       out.textContent = e.status === 422 || e.status === 409 ? e.message : `${t.error}${e.message}`;
       out.className = "error-text";
@@ -349,33 +351,36 @@ export class Planner {
 
   /** Why moving buildings `ids` to draft grid `to` fails the page's quick check, or null. */
   checkMove(ids, to) {
-    const grid = (code) => this.plan.grids.features.find((f) => f.properties.code === code);
+    const grid = (code) => (this.plan.grids?.features || []).find((f) => f.properties?.code === code);
     const members = (code, without = []) =>
-      [...this.assign].filter(([bid, c]) => c === code && !without.includes(bid)).map(([bid]) => this.buildings.get(bid).at);
+      [...this.assign]
+        .filter(([bid, c]) => c === code && !without.includes(bid))
+        .map(([bid]) => this.buildings.get(bid)?.at)
+        .filter(Boolean);
     const toFeature = grid(to);
     const dst = this.counts.get(to);
-    if (!toFeature || !dst) return t.plannerMoveNotNeighbour(to.slice(-3));
-    const moving = ids.map((id) => this.buildings.get(id));
+    if (!toFeature || !dst) return t.plannerMoveNotNeighbour(shortCode(to));
+    const moving = ids.map((id) => this.buildings.get(id)).filter(Boolean);
     const total = moving.reduce((a, b) => a + (b.households || 0), 0);
     for (const from of new Set(ids.map((id) => this.assign.get(id)))) {
       const fromFeature = grid(from);
-      if (!fromFeature || !neighbours(fromFeature.geometry, toFeature.geometry)) return t.plannerMoveNotNeighbour(to.slice(-3));
+      if (!fromFeature || !neighbours(fromFeature.geometry, toFeature.geometry)) return t.plannerMoveNotNeighbour(shortCode(to));
       const leaving = ids.filter((id) => this.assign.get(id) === from);
-      const left = this.counts.get(from).households - leaving.reduce((a, id) => a + (this.buildings.get(id).households || 0), 0);
+      const left = (this.counts.get(from)?.households ?? 0) - leaving.reduce((a, id) => a + (this.buildings.get(id)?.households || 0), 0);
       const remaining = members(from, leaving);
-      if (!remaining.length) return t.plannerMoveEmpty(from.slice(-3));
-      if (left < this.bounds.min) return t.plannerMoveBelow(from.slice(-3), left, this.bounds.min);
-      if (!connected(remaining, linkDistance(members(from)))) return t.plannerMoveSplits(from.slice(-3));
+      if (!remaining.length) return t.plannerMoveEmpty(shortCode(from));
+      if (left < this.bounds.min) return t.plannerMoveBelow(shortCode(from), left, this.bounds.min);
+      if (!connected(remaining, linkDistance(members(from)))) return t.plannerMoveSplits(shortCode(from));
     }
-    if (dst.households + total > this.bounds.max) return t.plannerMoveAbove(to.slice(-3), dst.households + total, this.bounds.max);
+    if (dst.households + total > this.bounds.max) return t.plannerMoveAbove(shortCode(to), dst.households + total, this.bounds.max);
     const dstMembers = members(to);
     const reach = Math.max(linkDistance(dstMembers), ...[...new Set(ids.map((id) => this.assign.get(id)))].map((c) => linkDistance(members(c))));
-    if (!connected([...dstMembers, ...moving.map((b) => b.at)], reach)) return t.plannerMoveFar(to.slice(-3));
+    if (!connected([...dstMembers, ...moving.map((b) => b.at).filter(Boolean)], reach)) return t.plannerMoveFar(shortCode(to));
     return null;
   }
 
   async publish() {
-    const ok = await this.app.confirm(t.plannerConfirm(this.app.layers.communityFeature(this.plan.community_id)?.properties.name || "", this.counts.size));
+    const ok = await this.app.confirm(t.plannerConfirm(placeName(this.app.layers.communityFeature(this.plan.community_id)?.properties || { id: this.plan.community_id }), this.counts.size));
     if (!ok) return;
     try {
       await post(`/api/plans/${this.plan.id}/publish`);

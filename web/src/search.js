@@ -5,6 +5,7 @@
 import { get, qs } from "./api.js";
 import { h, fill } from "./dom.js";
 import { t } from "./i18n.js";
+import { text, present, placeName, buildingName } from "./text.js";
 
 const ROOM = /(\d+)\s*(?:单元|-)\s*(\d{3,4})\s*室?$/;
 
@@ -33,6 +34,7 @@ export function initSearch(input, listbox, { grids, open }) {
                 id: `search-opt-${i}`,
                 role: "option",
                 class: i === active ? "active" : "",
+                dataset: { level: it.level, id: text(it.id, "") },
                 "aria-selected": i === active ? "true" : "false",
                 onmousedown: (e) => (e.preventDefault(), choose(i)),
               },
@@ -59,25 +61,29 @@ export function initSearch(input, listbox, { grids, open }) {
 
   const query = async (q) => {
     const my = ++seq;
-    const text = q.trim();
-    if (!text) return close();
+    const needle = q.trim();
+    if (!needle) return close();
     const found = [];
-    const lower = text.toLowerCase();
+    const lower = needle.toLowerCase();
     for (const f of grids()) {
-      const p = f.properties;
-      if (p.code.includes(text) || (p.name && p.name.toLowerCase().includes(lower))) {
-        found.push({ kind: "网格", text: p.name || p.code, extra: p.code, level: "grid", id: p.id });
+      const p = f?.properties || {};
+      const code = present(p.code) ? String(p.code) : "";
+      const name = present(p.name) ? String(p.name) : "";
+      if ((code && code.includes(needle)) || (name && name.toLowerCase().includes(lower))) {
+        found.push({ kind: "网格", text: placeName(p), extra: code || null, level: "grid", id: p.id ?? f.id });
       }
       if (found.length >= 5) break;
     }
     try {
-      const r = await get(`/api/geocode${qs({ q: text, limit: 8 })}`);
-      const room = text.match(ROOM);
-      for (const g of r.results) {
+      const r = await get(`/api/geocode${qs({ q: needle, limit: 8 })}`);
+      const room = needle.match(ROOM);
+      for (const g of Array.isArray(r?.results) ? r.results : []) {
+        if (!g || g.building_id == null) continue;
+        const place = present(g.address) ? String(g.address) : buildingName({ name: g.name, id: g.building_id });
         found.push({
           kind: g.room || room ? "房号" : "地址",
-          text: g.address + (g.room ? ` ${g.unit ? `${g.unit}单元` : ""}${g.room}` : ""),
-          extra: `${g.community || ""} ${g.grid_code || ""}`.trim(),
+          text: place + (present(g.room) ? ` ${present(g.unit) ? `${g.unit}单元` : ""}${g.room}` : ""),
+          extra: `${text(g.community, "")} ${text(g.grid_code, "")}`.trim(),
           level: "building",
           id: g.building_id,
           room: g.room ? { unit: g.unit ?? null, number: String(g.room) } : room ? { unit: Number(room[1]), number: room[2] } : null,

@@ -13,21 +13,32 @@ function rings(geometry) {
   return [];
 }
 
-/** The mean of a (Multi)Polygon's outer ring vertices, in metres from (0°, 0°) scaled at its latitude. */
-export function centroid(geometry) {
-  const outer = geometry.type === "Polygon" ? [geometry.coordinates[0]] : geometry.coordinates.map((p) => p[0]);
+/** The outer rings of a (Multi)Polygon ([] for anything else, or no geometry). */
+function outerRings(geometry) {
+  if (!geometry || !Array.isArray(geometry.coordinates)) return [];
+  if (geometry.type === "Polygon") return [geometry.coordinates[0]].filter(Array.isArray);
+  if (geometry.type === "MultiPolygon") return geometry.coordinates.map((p) => p?.[0]).filter(Array.isArray);
+  return [];
+}
+
+/** The mean [lon, lat] of the outer ring vertices (closing vertex left out), or null when there are none. */
+function meanVertex(geometry) {
   let x = 0;
   let y = 0;
   let n = 0;
-  for (const ring of outer)
+  for (const ring of outerRings(geometry))
     for (const [lon, lat] of ring.slice(0, -1)) {
       x += lon;
       y += lat;
       n++;
     }
-  x /= n;
-  y /= n;
-  return [x * mLon(y), y * M_LAT];
+  return n ? [x / n, y / n] : null;
+}
+
+/** The mean of a (Multi)Polygon's outer ring vertices, in metres from (0°, 0°) scaled at its latitude; null without vertices. */
+export function centroid(geometry) {
+  const c = meanVertex(geometry);
+  return c && [c[0] * mLon(c[1]), c[1] * M_LAT];
 }
 
 function segDist(p, a, b) {
@@ -103,19 +114,9 @@ export function connected(points, reach) {
   return seen.size === points.length;
 }
 
-/** The mean of a (Multi)Polygon's outer ring vertices as [lon, lat]. */
+/** The mean of a (Multi)Polygon's outer ring vertices as [lon, lat]; null without vertices. */
 export function lonLatCentre(geometry) {
-  const outer = geometry.type === "Polygon" ? [geometry.coordinates[0]] : geometry.coordinates.map((p) => p[0]);
-  let x = 0;
-  let y = 0;
-  let n = 0;
-  for (const ring of outer)
-    for (const [lon, lat] of ring.slice(0, -1)) {
-      x += lon;
-      y += lat;
-      n++;
-    }
-  return [x / n, y / n];
+  return meanVertex(geometry);
 }
 
 /** Whether point {lat, lng} lies inside `ring` ([{lat, lng}]), by ray casting. */

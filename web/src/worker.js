@@ -7,7 +7,8 @@ import { get, qs } from "./api.js";
 import { h, fill, num, say } from "./dom.js";
 import { t } from "./i18n.js";
 import { toMap, fromMap } from "./proj.js";
-import { workersList } from "./drill.js";
+import { workersList, features } from "./drill.js";
+import { text, placeName, buildingName } from "./text.js";
 
 export class Worker {
   constructor(app, el) {
@@ -70,8 +71,8 @@ export class Worker {
       const r = await get(`/api/lookup${qs({ lon: lon.toFixed(7), lat: lat.toFixed(7) })}`);
       if (this.marker) this.marker.remove();
       this.marker = L.circleMarker(toMap(lon, lat), { pane: "markerPane", radius: 9, color: "#fff", weight: 3, fillColor: "#d32f2f", fillOpacity: 1 }).addTo(this.app.map);
-      if (!r.found) {
-        fill(this.result, h("p", { class: "error-text", id: "where-outside" }, r.message ? `${t.lookupOutside}（${r.message}）` : t.lookupOutside));
+      if (!r?.found || !r.grid) {
+        fill(this.result, h("p", { class: "error-text", id: "where-outside" }, r?.message ? `${t.lookupOutside}（${r.message}）` : t.lookupOutside));
         return;
       }
       fill(
@@ -80,8 +81,8 @@ export class Worker {
           "div",
           { class: "where" },
           h("h3", {}, t.responsibleGrid),
-          h("p", { class: "where-grid" }, h("strong", { id: "where-grid-name" }, r.grid.name || r.grid.code), ` ${r.grid.code}`),
-          h("p", { class: "sub" }, `${r.district?.name || ""} ${r.street?.name || ""} ${r.community?.name || ""}`),
+          h("p", { class: "where-grid" }, h("strong", { id: "where-grid-name" }, placeName(r.grid)), ` ${text(r.grid.code, "")}`),
+          h("p", { class: "sub" }, [r.district, r.street, r.community].filter(Boolean).map(placeName).join(" ")),
           h("h3", {}, t.workers),
           workersList(r.workers || []),
           h("button", { id: "where-open-grid", onclick: () => (this.app.showTab("drill"), this.app.drill.go({ level: "grid", id: r.grid.id })) }, "查看网格详情"),
@@ -108,26 +109,27 @@ export class Worker {
     for (const id of ids) {
       try {
         const [grid, buildings] = await Promise.all([get(`/api/grids/${id}`), get(`/api/buildings${qs({ grid: id, limit: 10000 })}`)]);
-        const g = grid.properties;
-        const total = buildings.features.reduce((a, f) => a + (f.properties.households || 0), 0);
+        const g = { id, ...(grid.properties || {}) };
+        const list = features(buildings).map((f) => f.properties || {});
+        const total = list.reduce((a, b) => a + (b.households || 0), 0);
         sections.push(
           h(
             "section",
             { class: "my-grid" },
-            h("h3", {}, h("button", { class: "link", onclick: () => this.app.drill.go({ level: "grid", id }) }, g.name || g.code)),
-            h("p", { class: "sub" }, `${g.code} · ${buildings.features.length} 栋 · ${num(total)} 户`),
+            h("h3", {}, h("button", { class: "link", onclick: () => this.app.drill.go({ level: "grid", id }) }, placeName(g))),
+            h("p", { class: "sub" }, `${text(g.code)} · ${list.length} 栋 · ${num(total)} 户`),
             h(
               "ul",
               { class: "drill-list" },
-              buildings.features.map((f) =>
+              list.map((b) =>
                 h(
                   "li",
                   {},
                   h(
                     "button",
-                    { class: "drill-item", onclick: () => (this.app.showTab("drill"), this.app.drill.go({ level: "building", id: f.properties.id })) },
-                    h("span", { class: "drill-name" }, f.properties.name || `#${f.properties.id}`),
-                    h("span", { class: "drill-extra" }, `${num(f.properties.households)} 户`),
+                    { class: "drill-item", onclick: () => (this.app.showTab("drill"), this.app.drill.go({ level: "building", id: b.id })) },
+                    h("span", { class: "drill-name" }, buildingName(b)),
+                    h("span", { class: "drill-extra" }, `${num(b.households)} 户`),
                   ),
                 ),
               ),
