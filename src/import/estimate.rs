@@ -71,8 +71,33 @@ pub fn effective_floors(facts: &BuildingFacts) -> f64 {
     }
 }
 
+/// Building types no one lives in (OSM `building=*` values), whatever their use says.
+pub const NOT_DWELLINGS: &[&str] = &[
+    "garage",
+    "garages",
+    "parking",
+    "carport",
+    "shed",
+    "roof",
+    "hut",
+    "service",
+    "transformer_tower",
+    "bridge",
+    "greenhouse",
+    "storage_tank",
+    "silo",
+    "kiosk",
+    "toilets",
+];
+
 /// Share of the floor area that is housing.
 fn residential_share(facts: &BuildingFacts) -> f64 {
+    if facts
+        .building_type
+        .is_some_and(|t| NOT_DWELLINGS.contains(&t))
+    {
+        return 0.0;
+    }
     match facts.building_use {
         BuildingUse::Residential => 1.0,
         BuildingUse::Mixed => 0.6,
@@ -142,6 +167,22 @@ mod tests {
             estimate_households(&f, &EstimateParams::default()),
             HouseholdCount::Estimated(160)
         );
+    }
+
+    #[test]
+    fn garages_and_sheds_hold_no_households() {
+        let p = EstimateParams::default();
+        for t in ["garages", "shed", "roof"] {
+            let f = facts(900.0, Some(2), None, BuildingUse::Other, Some(t));
+            assert_eq!(
+                estimate_households(&f, &p),
+                HouseholdCount::Estimated(0),
+                "{t}"
+            );
+        }
+        // An unknown building of the same size is half housing: 900 × 2 × 0.5 ÷ 90.
+        let f = facts(900.0, Some(2), None, BuildingUse::Other, Some("yes"));
+        assert_eq!(estimate_households(&f, &p), HouseholdCount::Estimated(10));
     }
 
     #[test]

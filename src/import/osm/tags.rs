@@ -115,8 +115,9 @@ pub(crate) fn building_use(tags: &[(String, String)]) -> BuildingUse {
             BuildingUse::Commercial
         }
         "school" | "university" | "college" | "kindergarten" | "hospital" | "public" | "civic"
-        | "government" | "church" | "temple" | "mosque" | "train_station" | "transportation"
-        | "sports_hall" => BuildingUse::Public,
+        | "government" | "church" | "cathedral" | "chapel" | "temple" | "mosque" | "shrine"
+        | "train_station" | "transportation" | "sports_hall" | "museum" | "library" | "theatre"
+        | "stadium" | "fire_station" | "police" | "toilets" => BuildingUse::Public,
         "industrial" | "warehouse" | "factory" | "manufacture" => BuildingUse::Industrial,
         "yes" if has_shop => BuildingUse::Mixed,
         "yes" if tag(tags, "amenity").is_some_and(|a| PUBLIC_AMENITIES.contains(&a)) => {
@@ -227,6 +228,7 @@ mod tests {
         assert_eq!(u(&[("building", "warehouse")]), BuildingUse::Industrial);
         assert_eq!(u(&[("building", "yes")]), BuildingUse::Other);
         assert_eq!(u(&[("building", "garage")]), BuildingUse::Other);
+        assert_eq!(u(&[("building", "museum")]), BuildingUse::Public);
         assert_eq!(
             u(&[("building", "yes"), ("shop", "bakery")]),
             BuildingUse::Mixed

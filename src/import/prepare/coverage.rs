@@ -1,7 +1,7 @@
 //! Whether the grids of a community tile it (PRODUCT §2: no gaps, no overlaps): the
 //! overlaps between its grids, the parts of grids outside it and the parts of it in no
-//! grid, each above [`TOLERANCE_M2`] (digitising noise below that is ignored), with a
-//! place to look at. Pure geometry; areas in square metres of the local UTM zone.
+//! grid, each above the [`tolerance_m2`] of the community (digitising noise below that
+//! is ignored), with a place to look at. Pure geometry; areas in square metres of the local UTM zone.
 
 use geo::orient::{Direction, Orient};
 use geo::MultiPolygon;
@@ -100,6 +100,15 @@ fn place(mp: &MultiPolygon<f64>) -> [f64; 2] {
         .unwrap_or_default()
 }
 
+/// Pieces smaller than this share of their community's area are digitising noise.
+pub const TOLERANCE_SHARE: f64 = 1e-4;
+
+/// The smallest overlap, overhang or gap reported for a community of `area_m2`: 1 m², or
+/// [`TOLERANCE_SHARE`] of the community (10 m² for a community of 10 ha) if larger.
+pub fn tolerance_m2(area_m2: f64) -> f64 {
+    TOLERANCE_M2.max(area_m2 * TOLERANCE_SHARE)
+}
+
 /// The problems of `grids` (code, boundary) as a tiling of `community` (named `name`).
 pub fn check(
     name: &str,
@@ -125,6 +134,7 @@ pub fn check(
         .interior_point()
         .and_then(|p| LocalProjection::around(p.x(), p.y()).ok());
     let area_m2 = |mp: &MultiPolygon<f64>| area_m2(projection.as_ref(), mp);
+    let tolerance = tolerance_m2(area_m2(community));
     let mut out = Vec::new();
     for (i, (a, ga)) in grids.iter().enumerate() {
         for (b, gb) in grids.iter().skip(i + 1) {
@@ -137,7 +147,7 @@ pub fn check(
             }
             let both = ga.intersection(gb);
             let m2 = area_m2(&both);
-            if m2 > TOLERANCE_M2 {
+            if m2 > tolerance {
                 let at = place(&both);
                 out.push(issue(
                     IssueKind::Overlap,
@@ -151,7 +161,7 @@ pub fn check(
     for (code, g) in grids {
         let outside = g.difference(community);
         let m2 = area_m2(&outside);
-        if m2 > TOLERANCE_M2 {
+        if m2 > tolerance {
             out.push(issue(
                 IssueKind::Outside,
                 vec![code.clone()],
@@ -165,7 +175,7 @@ pub fn check(
     for piece in uncovered.0 {
         let piece = MultiPolygon(vec![piece]);
         let m2 = area_m2(&piece);
-        if m2 > TOLERANCE_M2 {
+        if m2 > tolerance {
             out.push(issue(IssueKind::Gap, vec![], m2, place(&piece)));
         }
     }
