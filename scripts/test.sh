@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
 # Runs every test of wangge on a fresh Debian machine: installs what is missing
-# (PROJ, PostgreSQL + PostGIS), starts a throwaway PostGIS cluster on a free port,
+# (scripts/install-deps.sh test) and checks that nothing else is used
+# (scripts/check-deps.sh), starts a throwaway PostGIS cluster on a free port,
 # checks formatting and lints, runs the whole test suite against both backends, then the
 # web map's tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh test
+
+# Every system file the build, the demo and the tests use must come from a package of
+# install-deps.sh: this machine may hold packages that a new user's machine lacks. The
+# check must also notice one missing (here libclang-dev, which bindgen needs).
+cargo build --bin wangge
+scripts/check-deps.sh target/debug/wangge
+if WANGGE_DEPS_OMIT=libclang-dev scripts/check-deps.sh target/debug/wangge >/dev/null 2>&1; then
+  echo "scripts/check-deps.sh did not notice libclang-dev missing from install-deps.sh" >&2
+  exit 1
+fi
 
 eval "$(scripts/pg-cluster.sh)"
 export WANGGE_TEST_POSTGRES_URL
