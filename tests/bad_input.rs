@@ -38,9 +38,39 @@ async fn seeded() -> Vec<common::TestDb> {
     dbs
 }
 
-/// Runs `attempt` on every backend and checks it fails with a message containing every
-/// one of `words`, and that the store is unchanged.
-async fn refused<F, Fut>(what: &str, words: &[&str], attempt: F)
+/// The error an attempt must end with: its kind and, for a record, its exact place.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    Io,
+    Empty,
+    /// A file not in the format it claims, of this format.
+    Format(&'static str),
+    /// One record refused, at this place.
+    Record(&'static str),
+    Crs,
+    /// Refused by the store inside the write transaction (rolled back).
+    Store,
+}
+
+/// Panics unless `e` is of the kind `expect` names, for the file `file` (its name).
+fn check_kind(e: &ImportError, expect: Expect, file: &str) {
+    let names_file = |p: &Path| p.to_string_lossy().ends_with(file);
+    let ok = match (e, expect) {
+        (ImportError::Io { path, .. }, Expect::Io) => names_file(path),
+        (ImportError::Empty { path }, Expect::Empty) => names_file(path),
+        (ImportError::Format { path, format, .. }, Expect::Format(f)) => names_file(path) && *format == f,
+        (ImportError::Record { path, place, .. }, Expect::Record(at)) => names_file(path) && place == at,
+        (ImportError::Crs { path, .. }, Expect::Crs) => names_file(path),
+        (ImportError::Store(_), Expect::Store) => true,
+        _ => false,
+    };
+    assert!(ok, "expected {expect:?} naming {file}, got {e:?}");
+}
+
+/// Runs `attempt` on every backend and checks it fails with an error of kind `expect`
+/// naming `file`, whose message contains every one of `words`, and that the store is
+/// unchanged.
+async fn refused<F, Fut>(what: &str, file: &str, expect: Expect, words: &[&str], attempt: F)
 where
     F: Fn(Store) -> Fut,
     Fut: std::future::Future<Output = Result<wangge::import::ImportReport, ImportError>>,
@@ -50,8 +80,10 @@ where
         let result = attempt(db.store.clone()).await;
         let err = match result {
             Ok(r) => panic!("{what} ({}): accepted: {r:?}", db.name),
-            Err(e) => e.to_string(),
+            Err(e) => e,
         };
+        check_kind(&err, expect, file);
+        let err = err.to_string();
         for w in words {
             assert!(
                 err.contains(w),
@@ -95,6 +127,8 @@ async fn missing_files_are_named() {
     let missing = Path::new("/nonexistent/helsinki.osm.pbf");
     refused(
         "missing OSM file",
+        "helsinki.osm.pbf",
+        Expect::Io,
         &["/nonexistent/helsinki.osm.pbf", "cannot read"],
         |s| async move {
             import_osm(
@@ -109,6 +143,8 @@ async fn missing_files_are_named() {
     .await;
     refused(
         "missing CSV",
+        "h.csv",
+        Expect::Io,
         &["/nonexistent/h.csv", "cannot read"],
         |s| async move { import_households(&s, Path::new("/nonexistent/h.csv")).await },
     )
@@ -119,7 +155,7 @@ async fn missing_files_are_named() {
 async fn truncated_pbf_is_refused() {
     let bytes = std::fs::read(shared_data("helsinki/Helsinki.osm.pbf")).unwrap();
     let (_d, path) = temp_file("cut.osm.pbf", &bytes[..300_000]);
-    refused("truncated PBF", &["cut.osm.pbf", "PBF"], |s| {
+    refused("truncated PBF", "cut.osm.pbf", Expect::Format("OSM PBF"), &["cut.osm.pbf", "PBF"], |s| {
         let path = path.clone();
         async move {
             import_osm(
@@ -137,12 +173,12 @@ async fn truncated_pbf_is_refused() {
 #[tokio::test]
 async fn empty_files_are_refused() {
     let (_d, path) = temp_file("empty.geojson", "");
-    refused("empty GeoJSON", &["empty.geojson", "empty"], |s| {
+    refused("empty GeoJSON", "empty.geojson", Expect::Empty, &["empty.geojson", "empty"], |s| {
         gj(s, &path, buildings())
     })
     .await;
     let (_d2, osm) = temp_file("empty.osm", "");
-    refused("empty OSM", &["empty.osm", "empty"], |s| {
+    refused("empty OSM", "empty.osm", Expect::Empty, &["empty.osm", "empty"], |s| {
         let osm = osm.clone();
         async move { import_osm(&s, &osm, &OsmOptions::default(), &PrepareOptions::default()).await }
     })
@@ -157,7 +193,9 @@ async fn broken_geojson_is_refused() {
     );
     refused(
         "broken GeoJSON",
-        &["broken.geojson", "not a valid GeoJSON"],
+        "broken.geojson",
+        Expect::Format("GeoJSON"),
+        &["broken.geojson", "not a valid GeoJSON", "line 1 column"],
         |s| gj(s, &path, buildings()),
     )
     .await;
@@ -173,6 +211,8 @@ async fn self_intersecting_polygon_is_refused_naming_the_feature() {
     );
     refused(
         "bow-tie",
+        "bow.geojson",
+        Expect::Record("feature 1 (id \"bow\")"),
         &["bow.geojson", "feature 1", "\"bow\"", "invalid geometry"],
         |s| gj(s, &path, buildings()),
     )
@@ -187,6 +227,8 @@ async fn wrong_and_unknown_crs_are_refused() {
     let (_d, path) = temp_file("metres.geojson", geojson(metres));
     refused(
         "metres as EPSG:4326",
+        "metres.geojson",
+        Expect::Record("feature 0 (id \"m\")"),
         &["metres.geojson", "feature 0", "385000"],
         |s| gj(s, &path, buildings()),
     )
@@ -196,7 +238,7 @@ async fn wrong_and_unknown_crs_are_refused() {
         "odd.geojson",
         r#"{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:99999"}}, "features": []}"#,
     );
-    refused("unknown CRS member", &["odd.geojson", "99999"], |s| {
+    refused("unknown CRS member", "odd.geojson", Expect::Crs, &["odd.geojson", "99999"], |s| {
         gj(s, &path2, buildings())
     })
     .await;
@@ -216,6 +258,8 @@ async fn a_missing_required_property_is_named() {
     };
     refused(
         "grid without code",
+        "grids.geojson",
+        Expect::Record("feature 0 (id \"g1\")"),
         &["grids.geojson", "feature 0", "missing property \"code\""],
         |s| gj(s, &path, options.clone()),
     )
@@ -227,6 +271,8 @@ async fn csv_with_a_missing_column_or_a_non_number_is_refused_with_its_line() {
     let (_d, no_col) = temp_file("h1.csv", "building,room,status\nw123,101,rented\n");
     refused(
         "missing column",
+        "h1.csv",
+        Expect::Record("line 1 (header)"),
         &["h1.csv", "line 1", "missing column \"residents\""],
         |s| {
             let p = no_col.clone();
@@ -253,6 +299,8 @@ async fn csv_with_a_missing_column_or_a_non_number_is_refused_with_its_line() {
     );
     refused(
         "non-number",
+        "h2.csv",
+        Expect::Record("line 3, column \"residents\""),
         &[
             "h2.csv",
             "line 3",
@@ -271,6 +319,8 @@ async fn csv_with_a_missing_column_or_a_non_number_is_refused_with_its_line() {
     );
     refused(
         "unknown building",
+        "h3.csv",
+        Expect::Record("line 2, column \"building\""),
         &["h3.csv", "line 2", "no building has source id \"w1\""],
         |s| {
             let p = unknown.clone();
@@ -282,24 +332,52 @@ async fn csv_with_a_missing_column_or_a_non_number_is_refused_with_its_line() {
         "h4.csv",
         format!("building,room,status,residents\n{first},101,sold,2\n"),
     );
-    refused("bad status", &["h4.csv", "line 2", "\"sold\""], |s| {
+    refused("bad status", "h4.csv", Expect::Record("line 2, column \"status\""), &["h4.csv", "line 2", "\"sold\""], |s| {
         let p = status.clone();
         async move { import_households(&s, &p).await }
     })
     .await;
 }
 
-/// The 6th building names a grid that does not exist: the failure comes from the store in
-/// the middle of the transaction, after five buildings were written, and is rolled back.
+/// The 6th community has the administrative code of the 1st: the store's unique index
+/// refuses it in the middle of the transaction, after regions were written, and
+/// everything is rolled back.
 #[tokio::test]
 async fn a_failure_halfway_through_the_write_rolls_everything_back() {
+    let features: Vec<String> = (0..6)
+        .map(|i| {
+            let code = if i == 5 { 0 } else { i };
+            square(&format!("c{i}"), 24.94 + 0.001 * i as f64, &format!(r#", "code": "9900{code}""#))
+        })
+        .collect();
+    let (_d, path) = temp_file("half.geojson", geojson(&features.join(", ")));
+    let communities = GeoJsonOptions {
+        layer: Layer::Communities,
+        ..buildings()
+    };
+    refused(
+        "duplicate code mid-write",
+        "half.geojson",
+        Expect::Store,
+        &["writing regions", "c5"],
+        |s| gj(s, &path, communities.clone()),
+    )
+    .await;
+}
+
+/// A building naming a grid that does not exist is refused before anything is written,
+/// naming the building and the grid.
+#[tokio::test]
+async fn a_reference_to_a_missing_grid_names_the_record() {
     let mut features: Vec<String> = (0..5)
         .map(|i| square(&format!("ok{i}"), 24.94 + 0.001 * i as f64, ""))
         .collect();
     features.push(square("bad", 24.95, r#", "grid": "@999999""#));
-    let (_d, path) = temp_file("half.geojson", geojson(&features.join(", ")));
+    let (_d, path) = temp_file("ref.geojson", geojson(&features.join(", ")));
     refused(
-        "unknown grid mid-write",
+        "unknown grid",
+        "ref.geojson",
+        Expect::Record("building \"bad\""),
         &["grid", "@999999", "does not exist"],
         |s| gj(s, &path, buildings()),
     )

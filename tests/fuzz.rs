@@ -1,8 +1,9 @@
 //! Fuzz tests (proptest) of every reader of outside input: the OSM XML reader, the GeoJSON
 //! importer of every layer, the household and people CSV readers, and the address parser
-//! and geocoder, and the lookup batch parsers. Arbitrary bytes and mutations of valid files must give `Ok` or a clean
-//! error, never a panic. Inputs that once crashed are kept as named regression tests
-//! at the end.
+//! and geocoder, and the lookup batch parsers. Arbitrary bytes and mutations of valid
+//! files must give `Ok` or a clean error — of a kind the reader documents, naming the
+//! file and the place in it (byte and line, feature index, CSV line and column) — never
+//! a panic. Inputs that once crashed are kept as named regression tests at the end.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,6 +12,7 @@ use proptest::prelude::*;
 use wangge::geocode::{normalize, parse, AddressEntry, Geocoder};
 use wangge::import::geojson::{read_geojson, GeoJsonOptions, Layer};
 use wangge::import::osm::{read_osm, CommunitySource, OsmOptions};
+use wangge::import::ImportError;
 use wangge::import::register::{read_households, read_people, BuildingIndex};
 use wangge::model::Address;
 
@@ -162,10 +164,83 @@ fn with_file<T>(name: &str, bytes: &[u8], f: impl FnOnce(&Path) -> T) -> T {
     f(&path)
 }
 
+/// The number after `prefix` at the start of `text`, with the rest of the text.
+fn number_after<'a>(text: &'a str, prefix: &str) -> Option<(u64, &'a str)> {
+    let rest = text.strip_prefix(prefix)?;
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    Some((rest[..digits].parse().ok()?, &rest[digits..]))
+}
+
+/// Which reader produced an error, for what its place must look like.
+#[derive(Clone, Copy)]
+enum Reader {
+    Osm,
+    GeoJson,
+    /// A CSV register of this many lines.
+    Csv(usize),
+}
+
+/// Panics unless `result` is `Ok` or a clean error of `reader` for the file `path`: the
+/// error kind the reader documents, the file named, and a place of the reader's form.
+fn check_clean<T>(result: Result<T, ImportError>, path: &Path, reader: Reader) {
+    let Err(e) = result else { return };
+    let message = e.to_string();
+    match (&e, reader) {
+        (ImportError::Empty { path: p } | ImportError::Io { path: p, .. }, _) => {
+            assert_eq!(p, path, "{message}")
+        }
+        (ImportError::Format { path: p, reason, .. }, Reader::Osm) => {
+            assert_eq!(p, path, "{message}");
+            let placed = reason
+                .find("at byte ")
+                .and_then(|i| number_after(&reason[i..], "at byte "))
+                .is_some();
+            assert!(
+                placed || reason.contains("neither OSM PBF"),
+                "an OSM format error names its byte: {message}"
+            );
+        }
+        (ImportError::Format { path: p, reason, .. }, Reader::GeoJson) => {
+            assert_eq!(p, path, "{message}");
+            assert!(
+                (reason.contains(" line ") && reason.contains(" column "))
+                    || reason.contains("a bare geometry"),
+                "a GeoJSON syntax error names line and column: {message}"
+            );
+        }
+        (ImportError::Record { path: p, place, reason }, Reader::GeoJson) => {
+            assert_eq!(p, path, "{message}");
+            assert!(!reason.is_empty(), "{message}");
+            let (_, rest) = number_after(place, "feature ")
+                .unwrap_or_else(|| panic!("a GeoJSON record error names its feature: {message}"));
+            assert!(rest.is_empty() || rest.starts_with(" (id "), "{message}");
+        }
+        (ImportError::Crs { path: p, .. }, Reader::GeoJson) => assert_eq!(p, path, "{message}"),
+        (ImportError::Usage(text), Reader::GeoJson) => {
+            assert!(text.contains(&path.display().to_string()), "{message}")
+        }
+        (ImportError::Format { path: p, format, .. }, Reader::Csv(_)) => {
+            assert_eq!(p, path, "{message}");
+            assert_eq!(*format, "CSV", "{message}");
+        }
+        (ImportError::Record { path: p, place, reason }, Reader::Csv(lines)) => {
+            assert_eq!(p, path, "{message}");
+            assert!(!reason.is_empty(), "{message}");
+            let (line, rest) = number_after(place, "line ")
+                .unwrap_or_else(|| panic!("a CSV record error names its line: {message}"));
+            assert!(line >= 1 && line as usize <= lines + 1, "line {line} of {lines}: {message}");
+            assert!(
+                rest.is_empty() || rest == " (header)" || rest.starts_with(", column \""),
+                "then the column: {message}"
+            );
+        }
+        _ => panic!("an error of a kind this reader does not document: {e:?}"),
+    }
+}
+
 fn read_osm_bytes(bytes: &[u8], communities: CommunitySource) {
     with_file("fuzz.osm", bytes, |p| {
-        // Ok or a clean error: only a panic fails.
-        let _ = read_osm(p, &OsmOptions { communities });
+        check_clean(read_osm(p, &OsmOptions { communities }), p, Reader::Osm);
     });
 }
 
@@ -181,7 +256,7 @@ fn read_geojson_in(bytes: &[u8], layer: Layer, skip_invalid: bool, crs: Option<&
             source: None,
             skip_invalid,
         };
-        let _ = read_geojson(p, &options);
+        check_clean(read_geojson(p, &options), p, Reader::GeoJson);
     });
 }
 
@@ -193,10 +268,30 @@ fn index() -> BuildingIndex {
 }
 
 fn read_csv_bytes(bytes: &[u8]) {
+    let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
     with_file("fuzz.csv", bytes, |p| {
-        let _ = read_households(p, &index());
-        let _ = read_people(p, &index());
+        check_clean(read_households(p, &index()), p, Reader::Csv(lines));
+        check_clean(read_people(p, &index()), p, Reader::Csv(lines));
     });
+}
+
+/// Panics unless a lookup batch error names its place: the point index within the batch,
+/// the line (and column) of a CSV, the feature or point of a GeoJSON body, or the body.
+fn check_lookup(result: Result<(), wangge::lookup::LookupError>, points: usize) {
+    use wangge::lookup::LookupError;
+    let Err(e) = result else { return };
+    match &e {
+        LookupError::OutOfRange { index, .. } => assert!(*index < points, "{e}"),
+        LookupError::Input { place, reason } => {
+            assert!(!reason.is_empty(), "{e}");
+            let placed = ["line ", "feature ", "point "]
+                .iter()
+                .any(|p| number_after(place, p).is_some())
+                || ["body", "feature", "point"].contains(&place.as_str());
+            assert!(placed, "a batch error names its place: {e}");
+        }
+        LookupError::TooMany { .. } | LookupError::Empty | LookupError::Crs(_) => {}
+    }
 }
 
 fn geocoder() -> Geocoder {
@@ -221,9 +316,14 @@ fn geocoder() -> Geocoder {
 }
 
 fn search_everything(q: &str) {
-    let _ = normalize(q);
+    let normalized = normalize(q);
+    assert!(normalized.chars().count() <= 4 * q.chars().count() + 4, "{q:?} → {normalized:?}");
     let _ = parse(q);
-    let _ = geocoder().search(q, 10);
+    let hits = geocoder().search(q, 10);
+    assert!(hits.len() <= 4, "one hit a building at most: {hits:?}");
+    for h in &hits {
+        assert!((0.0..=1.0).contains(&h.score), "{q:?}: score {}", h.score);
+    }
 }
 
 /// Address-like text: pieces of Chinese addresses, numerals, Latin words and arbitrary
@@ -342,11 +442,13 @@ proptest! {
         crs in prop::sample::select(vec!["4326", "3857", "gcj02", "bd09", "4528"]),
     ) {
         let crs = wangge::crs::Crs::parse(crs).unwrap();
-        if let Ok(mut points) = wangge::lookup::points_from_json(&text) {
-            let _ = wangge::lookup::to_wgs84(&mut points, crs);
+        match wangge::lookup::points_from_json(&text) {
+            Ok(mut points) => check_lookup(wangge::lookup::to_wgs84(&mut points, crs), points.len()),
+            Err(e) => check_lookup(Err(e), 0),
         }
-        if let Ok((_, _, mut points)) = wangge::lookup::points_from_csv(&text) {
-            let _ = wangge::lookup::to_wgs84(&mut points, crs);
+        match wangge::lookup::points_from_csv(&text) {
+            Ok((_, _, mut points)) => check_lookup(wangge::lookup::to_wgs84(&mut points, crs), points.len()),
+            Err(e) => check_lookup(Err(e), 0),
         }
     }
 
