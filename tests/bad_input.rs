@@ -58,8 +58,12 @@ fn check_kind(e: &ImportError, expect: Expect, file: &str) {
     let ok = match (e, expect) {
         (ImportError::Io { path, .. }, Expect::Io) => names_file(path),
         (ImportError::Empty { path }, Expect::Empty) => names_file(path),
-        (ImportError::Format { path, format, .. }, Expect::Format(f)) => names_file(path) && *format == f,
-        (ImportError::Record { path, place, .. }, Expect::Record(at)) => names_file(path) && place == at,
+        (ImportError::Format { path, format, .. }, Expect::Format(f)) => {
+            names_file(path) && *format == f
+        }
+        (ImportError::Record { path, place, .. }, Expect::Record(at)) => {
+            names_file(path) && place == at
+        }
         (ImportError::Crs { path, .. }, Expect::Crs) => names_file(path),
         (ImportError::Store(_), Expect::Store) => true,
         _ => false,
@@ -155,27 +159,37 @@ async fn missing_files_are_named() {
 async fn truncated_pbf_is_refused() {
     let bytes = std::fs::read(shared_data("helsinki/Helsinki.osm.pbf")).unwrap();
     let (_d, path) = temp_file("cut.osm.pbf", &bytes[..300_000]);
-    refused("truncated PBF", "cut.osm.pbf", Expect::Format("OSM PBF"), &["cut.osm.pbf", "PBF"], |s| {
-        let path = path.clone();
-        async move {
-            import_osm(
-                &s,
-                &path,
-                &OsmOptions::default(),
-                &PrepareOptions::default(),
-            )
-            .await
-        }
-    })
+    refused(
+        "truncated PBF",
+        "cut.osm.pbf",
+        Expect::Format("OSM PBF"),
+        &["cut.osm.pbf", "PBF"],
+        |s| {
+            let path = path.clone();
+            async move {
+                import_osm(
+                    &s,
+                    &path,
+                    &OsmOptions::default(),
+                    &PrepareOptions::default(),
+                )
+                .await
+            }
+        },
+    )
     .await;
 }
 
 #[tokio::test]
 async fn empty_files_are_refused() {
     let (_d, path) = temp_file("empty.geojson", "");
-    refused("empty GeoJSON", "empty.geojson", Expect::Empty, &["empty.geojson", "empty"], |s| {
-        gj(s, &path, buildings())
-    })
+    refused(
+        "empty GeoJSON",
+        "empty.geojson",
+        Expect::Empty,
+        &["empty.geojson", "empty"],
+        |s| gj(s, &path, buildings()),
+    )
     .await;
     let (_d2, osm) = temp_file("empty.osm", "");
     refused("empty OSM", "empty.osm", Expect::Empty, &["empty.osm", "empty"], |s| {
@@ -238,9 +252,13 @@ async fn wrong_and_unknown_crs_are_refused() {
         "odd.geojson",
         r#"{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:99999"}}, "features": []}"#,
     );
-    refused("unknown CRS member", "odd.geojson", Expect::Crs, &["odd.geojson", "99999"], |s| {
-        gj(s, &path2, buildings())
-    })
+    refused(
+        "unknown CRS member",
+        "odd.geojson",
+        Expect::Crs,
+        &["odd.geojson", "99999"],
+        |s| gj(s, &path2, buildings()),
+    )
     .await;
     assert!(Crs::parse("EPSG:99999").is_err());
     assert!(Crs::parse("wgs-banana").is_err());
@@ -332,10 +350,16 @@ async fn csv_with_a_missing_column_or_a_non_number_is_refused_with_its_line() {
         "h4.csv",
         format!("building,room,status,residents\n{first},101,sold,2\n"),
     );
-    refused("bad status", "h4.csv", Expect::Record("line 2, column \"status\""), &["h4.csv", "line 2", "\"sold\""], |s| {
-        let p = status.clone();
-        async move { import_households(&s, &p).await }
-    })
+    refused(
+        "bad status",
+        "h4.csv",
+        Expect::Record("line 2, column \"status\""),
+        &["h4.csv", "line 2", "\"sold\""],
+        |s| {
+            let p = status.clone();
+            async move { import_households(&s, &p).await }
+        },
+    )
     .await;
 }
 
@@ -347,7 +371,11 @@ async fn a_failure_halfway_through_the_write_rolls_everything_back() {
     let features: Vec<String> = (0..6)
         .map(|i| {
             let code = if i == 5 { 0 } else { i };
-            square(&format!("c{i}"), 24.94 + 0.001 * i as f64, &format!(r#", "code": "9900{code}""#))
+            square(
+                &format!("c{i}"),
+                24.94 + 0.001 * i as f64,
+                &format!(r#", "code": "9900{code}""#),
+            )
         })
         .collect();
     let (_d, path) = temp_file("half.geojson", geojson(&features.join(", ")));

@@ -12,8 +12,8 @@ use proptest::prelude::*;
 use wangge::geocode::{normalize, parse, AddressEntry, Geocoder};
 use wangge::import::geojson::{read_geojson, GeoJsonOptions, Layer};
 use wangge::import::osm::{read_osm, CommunitySource, OsmOptions};
-use wangge::import::ImportError;
 use wangge::import::register::{read_households, read_people, BuildingIndex};
+use wangge::import::ImportError;
 use wangge::model::Address;
 
 /// A small valid OSM XML file: a residential area, a building with an address, a
@@ -189,7 +189,12 @@ fn check_clean<T>(result: Result<T, ImportError>, path: &Path, reader: Reader) {
         (ImportError::Empty { path: p } | ImportError::Io { path: p, .. }, _) => {
             assert_eq!(p, path, "{message}")
         }
-        (ImportError::Format { path: p, reason, .. }, Reader::Osm) => {
+        (
+            ImportError::Format {
+                path: p, reason, ..
+            },
+            Reader::Osm,
+        ) => {
             assert_eq!(p, path, "{message}");
             let placed = reason
                 .find("at byte ")
@@ -200,7 +205,12 @@ fn check_clean<T>(result: Result<T, ImportError>, path: &Path, reader: Reader) {
                 "an OSM format error names its byte: {message}"
             );
         }
-        (ImportError::Format { path: p, reason, .. }, Reader::GeoJson) => {
+        (
+            ImportError::Format {
+                path: p, reason, ..
+            },
+            Reader::GeoJson,
+        ) => {
             assert_eq!(p, path, "{message}");
             assert!(
                 (reason.contains(" line ") && reason.contains(" column "))
@@ -208,7 +218,14 @@ fn check_clean<T>(result: Result<T, ImportError>, path: &Path, reader: Reader) {
                 "a GeoJSON syntax error names line and column: {message}"
             );
         }
-        (ImportError::Record { path: p, place, reason }, Reader::GeoJson) => {
+        (
+            ImportError::Record {
+                path: p,
+                place,
+                reason,
+            },
+            Reader::GeoJson,
+        ) => {
             assert_eq!(p, path, "{message}");
             assert!(!reason.is_empty(), "{message}");
             let (_, rest) = number_after(place, "feature ")
@@ -219,16 +236,31 @@ fn check_clean<T>(result: Result<T, ImportError>, path: &Path, reader: Reader) {
         (ImportError::Usage(text), Reader::GeoJson) => {
             assert!(text.contains(&path.display().to_string()), "{message}")
         }
-        (ImportError::Format { path: p, format, .. }, Reader::Csv(_)) => {
+        (
+            ImportError::Format {
+                path: p, format, ..
+            },
+            Reader::Csv(_),
+        ) => {
             assert_eq!(p, path, "{message}");
             assert_eq!(*format, "CSV", "{message}");
         }
-        (ImportError::Record { path: p, place, reason }, Reader::Csv(lines)) => {
+        (
+            ImportError::Record {
+                path: p,
+                place,
+                reason,
+            },
+            Reader::Csv(lines),
+        ) => {
             assert_eq!(p, path, "{message}");
             assert!(!reason.is_empty(), "{message}");
             let (line, rest) = number_after(place, "line ")
                 .unwrap_or_else(|| panic!("a CSV record error names its line: {message}"));
-            assert!(line >= 1 && line as usize <= lines + 1, "line {line} of {lines}: {message}");
+            assert!(
+                line >= 1 && line as usize <= lines + 1,
+                "line {line} of {lines}: {message}"
+            );
             assert!(
                 rest.is_empty() || rest == " (header)" || rest.starts_with(", column \""),
                 "then the column: {message}"
@@ -317,7 +349,10 @@ fn geocoder() -> Geocoder {
 
 fn search_everything(q: &str) {
     let normalized = normalize(q);
-    assert!(normalized.chars().count() <= 4 * q.chars().count() + 4, "{q:?} → {normalized:?}");
+    assert!(
+        normalized.chars().count() <= 4 * q.chars().count() + 4,
+        "{q:?} → {normalized:?}"
+    );
     let _ = parse(q);
     let hits = geocoder().search(q, 10);
     assert!(hits.len() <= 4, "one hit a building at most: {hits:?}");

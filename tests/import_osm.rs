@@ -290,3 +290,62 @@ async fn postgis_holds_valid_geometries_with_gist_indexes() {
     .await;
     assert!(bad.is_err(), "a bow-tie polygon was accepted");
 }
+
+/// Two extracts of the same source (`osm`) in one database: each gets its own street and
+/// unassigned area; the second does not overwrite the first.
+#[tokio::test]
+async fn two_extracts_in_one_database_keep_their_streets() {
+    use wangge::model::RegionLevel;
+    for db in both().await {
+        let mut buildings = 0;
+        for file in [
+            "helsinki/Helsinki.osm.pbf",
+            "beijing-wudaokou-2017/wudaokou.osm",
+        ] {
+            let report = import_osm(
+                &db.store,
+                &shared_data(file),
+                &OsmOptions::default(),
+                &PrepareOptions::default(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: {file}: {e}", db.name));
+            buildings += report.written.buildings.inserted;
+        }
+        let counts = db.store.counts().await.unwrap();
+        assert_eq!(counts.buildings as u64, buildings, "{}", db.name);
+        let streets = db
+            .store
+            .regions(Some(RegionLevel::Street), None)
+            .await
+            .unwrap();
+        assert_eq!(streets.len(), 2, "{}: {streets:?}", db.name);
+        let communities = db
+            .store
+            .regions(Some(RegionLevel::Community), None)
+            .await
+            .unwrap();
+        let unassigned: Vec<_> = communities
+            .iter()
+            .filter(|c| c.source_id.starts_with("unassigned-area"))
+            .collect();
+        assert_eq!(unassigned.len(), 2, "{}", db.name);
+        assert_ne!(
+            unassigned[0].parent_id, unassigned[1].parent_id,
+            "{}",
+            db.name
+        );
+        // Every building still has a grid of its own street's communities.
+        let grids = db.store.grids(None).await.unwrap();
+        for b in db.store.buildings(&Default::default()).await.unwrap() {
+            let grid = grids.iter().find(|g| Some(g.id) == b.grid_id);
+            assert_eq!(
+                grid.map(|g| g.community_id),
+                b.community_id,
+                "{}: {}",
+                db.name,
+                b.source_id
+            );
+        }
+    }
+}

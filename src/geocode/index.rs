@@ -10,6 +10,8 @@ use super::AddressEntry;
 #[derive(Debug, Clone)]
 pub(super) struct Entry {
     pub building_id: i64,
+    /// Its index in the list given to [`Geocoder::new`].
+    pub input: u32,
     pub road: Option<String>,
     pub house: Option<String>,
     pub compound: Option<String>,
@@ -168,6 +170,26 @@ pub struct Geocoder {
     pub(super) place_building: HashMap<(u32, String), Vec<u32>>,
 }
 
+/// A house number that starts with a lane (`628弄4-7号`, `12巷3号`, as Shanghai addresses
+/// are often stored: road 张杨路, number 628弄4-7号) moves the lane to the road, where a
+/// query puts it (road 张杨路628弄, number 4-7).
+fn lane_split(road: Option<String>, house: Option<String>) -> (Option<String>, Option<String>) {
+    let (Some(r), Some(h)) = (&road, &house) else {
+        return (road, house);
+    };
+    let digits = h.chars().take_while(char::is_ascii_digit).count();
+    let rest = &h[digits..];
+    let Some(counter) = rest.chars().next().filter(|c| *c == '弄' || *c == '巷') else {
+        return (road, house);
+    };
+    if digits == 0 {
+        return (road, house);
+    }
+    let after = &rest[counter.len_utf8()..];
+    let lane = format!("{r}{}{counter}", &h[..digits]);
+    (Some(lane), (!after.is_empty()).then(|| after.to_string()))
+}
+
 fn opt_key(s: &Option<String>, f: fn(&str) -> String) -> Option<String> {
     s.as_deref().map(f).filter(|k| !k.is_empty())
 }
@@ -179,10 +201,19 @@ impl Geocoder {
         let mut entries: Vec<Entry> = entries
             .into_iter()
             .take(u32::MAX as usize)
-            .map(|e| Entry {
+            .enumerate()
+            .map(|(input, e)| {
+                let (road, house) = lane_split(
+                    opt_key(&e.address.road, road_key),
+                    opt_key(&e.address.house_number, house_key),
+                );
+                (input as u32, e, road, house)
+            })
+            .map(|(input, e, road, house)| Entry {
                 building_id: e.building_id,
-                road: opt_key(&e.address.road, road_key),
-                house: opt_key(&e.address.house_number, house_key),
+                input,
+                road,
+                house,
                 compound: opt_key(&e.address.compound, place_key),
                 community: opt_key(&e.community, place_key),
                 building: opt_key(&e.address.building_no, building_key),

@@ -106,6 +106,9 @@ pub struct ParsedAddress {
 pub struct Match {
     /// The building.
     pub building_id: i64,
+    /// The index of the building's best entry in the list given to [`Geocoder::new`]
+    /// (its own address, or an address point of it).
+    pub entry: usize,
     /// How well it matches, 0..=1 (1 = every part named by the query matches).
     pub score: f64,
     /// Which parts matched: `"road"`, `"house_number"`, `"compound"`, `"building_no"`, `"name"`.

@@ -319,12 +319,14 @@ impl Geocoder {
         }
 
         let mut results: Vec<Match> = Vec::new();
-        let mut best: Option<(f64, Vec<&'static str>, i64)> = None;
-        let flush = |best: &mut Option<(f64, Vec<&'static str>, i64)>, results: &mut Vec<Match>| {
-            if let Some((s, matched, id)) = best.take() {
+        let mut best: Option<(f64, Vec<&'static str>, i64, u32)> = None;
+        let flush = |best: &mut Option<(f64, Vec<&'static str>, i64, u32)>,
+                     results: &mut Vec<Match>| {
+            if let Some((s, matched, id, input)) = best.take() {
                 if s > 0.0 {
                     results.push(Match {
                         building_id: id,
+                        entry: input as usize,
                         score: (s * 1e6).round() / 1e6,
                         matched,
                         unit: parsed.unit,
@@ -343,7 +345,7 @@ impl Geocoder {
             }
             let (s, matched) = score(&q, &mut memo, e);
             if best.as_ref().is_none_or(|b| s > b.0) {
-                best = Some((s, matched, e.building_id));
+                best = Some((s, matched, e.building_id, e.input));
             }
         }
         flush(&mut best, &mut results);

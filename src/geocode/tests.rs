@@ -626,3 +626,23 @@ fn numbers_written_differently_are_equal() {
         "{json}"
     );
 }
+
+#[test]
+fn a_lane_stored_in_the_house_number_is_found_by_road_lane_and_number() {
+    // Shanghai data stores 张杨路 + 628弄4-7号; people write 张杨路628弄4-7号.
+    let g = Geocoder::new(vec![
+        entry(1, Some("张杨路"), Some("628弄4-7号"), None, None),
+        entry(2, Some("张杨路"), Some("628弄9号"), None, None),
+        entry(3, Some("张杨路"), Some("700"), None, None),
+    ]);
+    let hits = g.search("张杨路628弄4-7号", 3);
+    assert_eq!(hits[0].building_id, 1, "{hits:?}");
+    assert!(hits[0].matched.contains(&"house_number"), "{hits:?}");
+    assert!(hits[0].score > 0.9, "{hits:?}");
+    let hits = g.search("张杨路628弄", 3);
+    assert!(
+        hits.iter().take(2).all(|h| h.building_id != 3),
+        "the lane's buildings first: {hits:?}"
+    );
+    assert_eq!(g.search("张杨路700号", 1)[0].building_id, 3);
+}

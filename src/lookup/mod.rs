@@ -267,6 +267,9 @@ pub struct AddressBook {
     geocoder: Geocoder,
     /// The building's own address row (the first row of each building).
     buildings: HashMap<i64, AddressRow>,
+    /// The written address of every further row of a building (its address points), by
+    /// row index: a hit shows the address it matched.
+    other_addresses: HashMap<usize, String>,
     /// Grid (id, code) of each unit of a building split between grids, by (building, unit).
     units: HashMap<(i64, i64), (i64, String)>,
 }
@@ -299,7 +302,8 @@ pub struct GeocodeHit {
     pub score: f64,
     /// Which parts of the query matched.
     pub matched: Vec<&'static str>,
-    /// The standard address, written out.
+    /// The address that matched, written out: the building's standard address, or the
+    /// address point of the building that the query named.
     pub address: String,
     pub name: Option<String>,
     pub community: Option<String>,
@@ -332,13 +336,22 @@ impl AddressBook {
             })
             .collect();
         let mut buildings = HashMap::new();
-        for r in rows {
-            buildings.entry(r.building_id).or_insert(r);
+        let mut other_addresses = HashMap::new();
+        for (i, r) in rows.into_iter().enumerate() {
+            match buildings.entry(r.building_id) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(r);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    other_addresses.insert(i, written_address(&r));
+                }
+            }
         }
         AddressBook {
             revision,
             geocoder: Geocoder::new(entries),
             buildings,
+            other_addresses,
             units: HashMap::new(),
         }
     }
@@ -373,7 +386,11 @@ impl AddressBook {
                     building_id: m.building_id,
                     score: m.score,
                     matched: m.matched,
-                    address: written_address(b),
+                    address: self
+                        .other_addresses
+                        .get(&m.entry)
+                        .cloned()
+                        .unwrap_or_else(|| written_address(b)),
                     name: b.name.clone(),
                     community: b.community.clone(),
                     grid_id,

@@ -155,7 +155,9 @@ pub fn communities_to_load(ds: &Dataset, stored: &StoredContext) -> Vec<i64> {
             stored
                 .regions
                 .iter()
-                .filter(|r| r.level == RegionLevel::Community && r.source_id == streets::UNASSIGNED)
+                .filter(|r| {
+                    r.level == RegionLevel::Community && streets::is_unassigned(&r.source_id)
+                })
                 .map(|r| r.id),
         );
     }

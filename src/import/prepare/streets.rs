@@ -19,6 +19,17 @@ use crate::model::{Dataset, RegionLevel, RegionRecord};
 /// Source id of an unassigned-area community.
 pub(super) const UNASSIGNED: &str = "unassigned-area";
 
+/// Whether a source id is one an unassigned area was given (`unassigned-area`, or
+/// `unassigned-area-2` … for further streets of the same source).
+pub(super) fn is_unassigned(source_id: &str) -> bool {
+    source_id.strip_prefix(UNASSIGNED).is_some_and(|rest| {
+        rest.is_empty()
+            || rest
+                .strip_prefix('-')
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+    })
+}
+
 /// The street the dataset's communities and unassigned area go under.
 pub(super) struct Street {
     /// Its reference: a source id of the dataset or `@ID`.
@@ -97,8 +108,9 @@ pub(super) fn attach_street(
                 }
             }
             None => {
+                let reference = free_source_id(ds, stored, "street");
                 ds.regions.push(RegionRecord {
-                    source_id: "street".into(),
+                    source_id: reference.clone(),
                     parent: None,
                     level: RegionLevel::Street,
                     name: street_name(ds, options),
@@ -107,7 +119,7 @@ pub(super) fn attach_street(
                 });
                 report.street_created = true;
                 Street {
-                    reference: "street".into(),
+                    reference,
                     boundary: hull,
                     stored: None,
                 }
@@ -165,7 +177,7 @@ pub(super) fn unassigned_area(
     let existing = street.stored.and_then(|sid| {
         stored.regions.iter().find(|r| {
             r.level == RegionLevel::Community
-                && r.source_id == UNASSIGNED
+                && is_unassigned(&r.source_id)
                 && r.parent_id == Some(sid)
         })
     });
@@ -175,7 +187,7 @@ pub(super) fn unassigned_area(
     let own = existing.map(|u| format!("@{}", u.id));
     let others = communities
         .iter()
-        .filter(|c| c.reference != UNASSIGNED && Some(&c.reference) != own.as_ref());
+        .filter(|c| !is_unassigned(&c.reference) && Some(&c.reference) != own.as_ref());
     let mut rest = street.boundary.clone();
     let envelope = street.boundary.bounding_rect();
     for c in others {
@@ -229,15 +241,16 @@ pub(super) fn unassigned_area(
             format!("@{}", u.id)
         }
         None => {
+            let reference = free_source_id(ds, stored, UNASSIGNED);
             ds.regions.push(RegionRecord {
-                source_id: UNASSIGNED.into(),
+                source_id: reference.clone(),
                 parent: Some(street.reference.clone()),
                 level: RegionLevel::Community,
                 name: format!("{} 未划分区域", street_name_of(ds, stored, street)),
                 code: None,
                 boundary: rest,
             });
-            UNASSIGNED.to_string()
+            reference
         }
     };
     for &i in outside {
@@ -248,6 +261,28 @@ pub(super) fn unassigned_area(
         .unwrap_or_default();
     report.buildings_rehomed = moved.len();
     moved
+}
+
+/// `base`, or `base-2`, `base-3` … : the first source id that no stored region of the
+/// dataset's source has, so that a second street made from another file of the same
+/// source (two OSM extracts are both source `osm`) does not overwrite the first.
+fn free_source_id(ds: &Dataset, stored: &StoredContext, base: &str) -> String {
+    let taken = |id: &str| {
+        stored
+            .regions
+            .iter()
+            .any(|r| r.source == ds.source && r.source_id == id)
+    };
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| base.to_string())
 }
 
 /// The name of `street`, for naming its unassigned area.
@@ -274,7 +309,7 @@ fn covered_by_new_communities(ds: &Dataset, stored: &StoredContext, area: i64) -
     let new: Vec<&RegionRecord> = ds
         .regions
         .iter()
-        .filter(|r| r.level == RegionLevel::Community && r.source_id != UNASSIGNED)
+        .filter(|r| r.level == RegionLevel::Community && !is_unassigned(&r.source_id))
         .collect();
     if new.is_empty() {
         return Vec::new();
