@@ -8,6 +8,7 @@
 
 mod error;
 pub mod estimate;
+pub mod feature;
 pub mod geojson;
 pub mod osm;
 pub mod prepare;
@@ -18,7 +19,8 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use error::ImportError;
-use geojson::{GeoJsonOptions, SkippedFeature};
+pub use feature::{Layer, SkippedFeature};
+use geojson::GeoJsonOptions;
 use prepare::{PrepareOptions, PrepareReport, StoredContext};
 
 use crate::model::{Dataset, RegionLevel};
