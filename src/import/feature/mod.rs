@@ -202,6 +202,41 @@ pub fn choose_crs(
     }
 }
 
+/// The CRS of a file whose declaration is a WKT definition or an EPSG code that may not
+/// be supported (a Shapefile's `.prj`, a GeoPackage's spatial reference system): `--crs`
+/// wins over a declaration wangge cannot identify; one it identifies (supported, or an
+/// EPSG code it does not support) must agree with `--crs`. Without `--crs` an
+/// unidentified declaration is the error `declared` holds, reported against `crs_path`.
+pub fn choose_declared_crs(
+    path: &Path,
+    given: Option<Crs>,
+    declared: Option<Result<Crs, crate::crs::CrsError>>,
+    by: &'static str,
+    crs_path: &Path,
+) -> Result<Crs, ImportError> {
+    use crate::crs::CrsError;
+    match (declared, given) {
+        (None, given) => choose_crs(path, given, None),
+        (Some(Ok(crs)), given) => choose_crs(path, given, Some(Declared { crs, by })),
+        (
+            Some(Err(CrsError::WktUnsupported {
+                name,
+                epsg: Some(code),
+            })),
+            Some(g),
+        ) => Err(ImportError::Usage(format!(
+            "{}: {by} declares its CRS as EPSG:{code} ({name:?}, which wangge does not \
+                 support) but --crs says {g}; remove one of them",
+            path.display()
+        ))),
+        (Some(Err(_)), Some(g)) => Ok(g),
+        (Some(Err(source)), None) => Err(ImportError::Crs {
+            path: crs_path.into(),
+            source,
+        }),
+    }
+}
+
 /// The source name of a file: `--source`, else the file stem, else `fallback`.
 pub fn source_name(path: &Path, given: Option<&str>, fallback: &str) -> String {
     given.map(str::to_string).unwrap_or_else(|| {
