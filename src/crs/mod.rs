@@ -10,6 +10,8 @@
 //!   y = northing/latitude. Impossible coordinates (projected metres declared as EPSG:4326,
 //!   swapped latitude/longitude) are rejected with [`CrsError::OutOfRange`], whose message
 //!   says which CRS the numbers look like.
+//! * [`wkt::identify`] tells which supported CRS a WKT definition (a Shapefile's `.prj`,
+//!   a GeoPackage's spatial reference system) describes.
 //! * [`LocalProjection`] projects WGS 84 geometries into the UTM zone around them, for
 //!   areas and lengths in metres.
 //!
@@ -23,6 +25,7 @@ pub mod offset;
 mod system;
 mod tmerc;
 mod transform;
+pub mod wkt;
 
 pub use local::LocalProjection;
 pub use offset::{
@@ -54,6 +57,40 @@ pub enum CrsError {
         x: f64,
         /// The input northing or latitude.
         y: f64,
+    },
+    /// A WKT definition that cannot be read as WKT.
+    #[error("not a WKT CRS definition: {0}")]
+    WktSyntax(String),
+    /// A WKT definition of a CRS wangge does not convert, or does not recognise (neither an
+    /// EPSG code nor a name or datum it knows).
+    #[error(
+        "{what} CRS {name:?}{code} in the WKT definition: wangge supports {supported}",
+        what = if epsg.is_some() { "unsupported" } else { "unrecognised" },
+        code = epsg.map(|c| format!(" (EPSG:{c})")).unwrap_or_default(),
+        supported = system::SUPPORTED
+    )]
+    WktUnsupported {
+        /// The CRS's name in the definition.
+        name: String,
+        /// Its EPSG code, when the definition gives one.
+        epsg: Option<u32>,
+    },
+    /// A WKT definition whose parameters contradict the CRS its code or name says.
+    #[error(
+        "the WKT definition {name:?} has {parameter} {found}, but {crs} has {expected}: \
+         the definition contradicts itself"
+    )]
+    WktMismatch {
+        /// The CRS's name in the definition.
+        name: String,
+        /// The CRS its code or name says.
+        crs: Crs,
+        /// Which parameter: `central meridian`, `false easting`, `scale factor`.
+        parameter: &'static str,
+        /// The value in the definition.
+        found: f64,
+        /// The value of `crs`.
+        expected: f64,
     },
     /// PROJ could not set up a conversion (for example its database `proj.db` is missing).
     #[error("PROJ cannot convert {from} to {to}: {reason}")]

@@ -13,6 +13,13 @@ pub enum ImportError {
         #[source]
         source: std::io::Error,
     },
+    /// A file that belongs with the one given is missing (a Shapefile's `.shx` or `.dbf`).
+    #[error("{path}: {missing} is missing: {why}")]
+    Missing {
+        path: PathBuf,
+        missing: PathBuf,
+        why: &'static str,
+    },
     /// The file has no content to import.
     #[error("{path}: the file is empty")]
     Empty { path: PathBuf },

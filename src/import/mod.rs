@@ -1,4 +1,5 @@
-//! Imports: OpenStreetMap (PBF, XML), GeoJSON layers and household / people CSV.
+//! Imports: OpenStreetMap (PBF, XML), GeoJSON, Shapefile and GeoPackage layers, and
+//! household / people registers (CSV in UTF-8 or GBK, XLSX).
 //!
 //! Readers turn a file into a [`Dataset`]; [`prepare`] validates it, assigns buildings to
 //! communities and grids, estimates households and adds provisional grids; then the
@@ -6,19 +7,24 @@
 //! nothing. Readers may call [`crs`](crate::crs) and [`geometry`](crate::geometry); only
 //! the functions here call the store.
 
+pub mod encoding;
 mod error;
 pub mod estimate;
+pub mod feature;
 pub mod geojson;
+pub mod gpkg;
 pub mod osm;
 pub mod prepare;
 pub mod register;
+pub mod shp;
 
 use std::path::Path;
 
 use serde::Serialize;
 
 pub use error::ImportError;
-use geojson::{GeoJsonOptions, SkippedFeature};
+pub use feature::{Layer, SkippedFeature};
+use geojson::GeoJsonOptions;
 use prepare::{PrepareOptions, PrepareReport, StoredContext};
 
 use crate::model::Dataset;
@@ -147,10 +153,43 @@ pub async fn import_geojson(
     import_dataset(store, dataset, &kind, path, options, skipped).await
 }
 
+/// `wangge import shapefile --layer LAYER FILE.shp`.
+pub async fn import_shapefile(
+    store: &Store,
+    path: &Path,
+    shapefile_options: &shp::ShapefileOptions,
+    options: &PrepareOptions,
+) -> Result<ImportReport, ImportError> {
+    let (dataset, skipped) = shp::read_shapefile(path, shapefile_options)?;
+    let kind = format!("shapefile:{}", shapefile_options.layer);
+    import_dataset(store, dataset, &kind, path, options, skipped).await
+}
+
+/// `wangge import gpkg --layer LAYER FILE.gpkg`.
+pub async fn import_gpkg(
+    store: &Store,
+    path: &Path,
+    gpkg_options: &gpkg::GpkgOptions,
+    options: &PrepareOptions,
+) -> Result<ImportReport, ImportError> {
+    let (dataset, skipped) = gpkg::read_gpkg(path, gpkg_options).await?;
+    let kind = format!("gpkg:{}", gpkg_options.layer);
+    import_dataset(store, dataset, &kind, path, options, skipped).await
+}
+
 /// `wangge import households FILE.csv`.
 pub async fn import_households(store: &Store, path: &Path) -> Result<ImportReport, ImportError> {
+    import_households_with(store, path, &register::RegisterOptions::default()).await
+}
+
+/// `wangge import households FILE.csv|FILE.xlsx [--encoding ENC] [--sheet NAME]`.
+pub async fn import_households_with(
+    store: &Store,
+    path: &Path,
+    register_options: &register::RegisterOptions,
+) -> Result<ImportReport, ImportError> {
     let index = store.building_ids_by_source_id().await?;
-    let dataset = register::read_households(path, &index)?;
+    let dataset = register::read_households_with(path, &index, register_options)?;
     import_dataset(
         store,
         dataset,
@@ -164,8 +203,17 @@ pub async fn import_households(store: &Store, path: &Path) -> Result<ImportRepor
 
 /// `wangge import people FILE.csv`.
 pub async fn import_people(store: &Store, path: &Path) -> Result<ImportReport, ImportError> {
+    import_people_with(store, path, &register::RegisterOptions::default()).await
+}
+
+/// `wangge import people FILE.csv|FILE.xlsx [--encoding ENC] [--sheet NAME]`.
+pub async fn import_people_with(
+    store: &Store,
+    path: &Path,
+    register_options: &register::RegisterOptions,
+) -> Result<ImportReport, ImportError> {
     let index = store.building_ids_by_source_id().await?;
-    let dataset = register::read_people(path, &index)?;
+    let dataset = register::read_people_with(path, &index, register_options)?;
     import_dataset(
         store,
         dataset,
