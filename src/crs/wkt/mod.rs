@@ -63,7 +63,7 @@ pub fn identify(wkt: &str) -> Result<Crs, CrsError> {
                 epsg: None,
             })?,
     };
-    if projected != !crs.is_geographic() {
+    if projected == crs.is_geographic() {
         return Err(CrsError::WktUnsupported {
             name: format!(
                 "{name} (a {} definition, but {crs} is {})",

@@ -7,6 +7,7 @@ use geo::{Geometry, MultiLineString};
 use super::props::Props;
 use super::Layer;
 use crate::geometry::{check_storable, into_multipolygon, type_name};
+use crate::import::osm::tags::use_of_building_value;
 use crate::model::*;
 
 fn names<T: strum::VariantArray + AsRef<str> + 'static>() -> Vec<&'static str> {
@@ -144,7 +145,9 @@ fn building(
     let building_type = props.text(&["building", "building_type", "kind_detail", "type"]);
     let building_use = match props.parsed(&["use", "building_use"], &names::<BuildingUse>())? {
         Some(u) => u,
-        None => use_of_type(building_type.as_deref()),
+        None => building_type
+            .as_deref()
+            .map_or(BuildingUse::Other, use_of_building_value),
     };
     let households = match props.integer(&["households"])? {
         Some(n) if n < 0 => return Err(format!("property \"households\" is {n}, below zero")),
@@ -172,23 +175,4 @@ fn building(
         households,
         source_id,
     })
-}
-
-/// The use of a building from its type, as for OSM `building=*` values.
-fn use_of_type(t: Option<&str>) -> BuildingUse {
-    match t {
-        Some(
-            "apartments" | "residential" | "house" | "detached" | "dormitory" | "terrace"
-            | "semidetached_house",
-        ) => BuildingUse::Residential,
-        Some("commercial" | "retail" | "office" | "hotel" | "bank" | "supermarket") => {
-            BuildingUse::Commercial
-        }
-        Some(
-            "school" | "university" | "college" | "kindergarten" | "hospital" | "public" | "civic"
-            | "government" | "embassy" | "place_of_worship" | "transportation" | "train_station",
-        ) => BuildingUse::Public,
-        Some("industrial" | "warehouse" | "factory") => BuildingUse::Industrial,
-        _ => BuildingUse::Other,
-    }
 }

@@ -12,7 +12,7 @@ mod assemble;
 mod convert;
 mod elements;
 mod pbf;
-mod tags;
+pub(crate) mod tags;
 mod xml;
 
 #[cfg(test)]

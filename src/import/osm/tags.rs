@@ -109,20 +109,30 @@ pub(crate) fn building_use(tags: &[(String, String)]) -> BuildingUse {
     let has_shop = tag(tags, "shop").is_some();
     match building {
         "residential" if has_shop => BuildingUse::Mixed,
-        "apartments" | "residential" | "house" | "detached" | "dormitory" | "terrace"
-        | "semidetached_house" | "bungalow" | "cabin" | "farm" => BuildingUse::Residential,
-        "commercial" | "retail" | "office" | "hotel" | "supermarket" | "kiosk" => {
-            BuildingUse::Commercial
-        }
-        "school" | "university" | "college" | "kindergarten" | "hospital" | "public" | "civic"
-        | "government" | "church" | "cathedral" | "chapel" | "temple" | "mosque" | "shrine"
-        | "train_station" | "transportation" | "sports_hall" | "museum" | "library" | "theatre"
-        | "stadium" | "fire_station" | "police" | "toilets" => BuildingUse::Public,
-        "industrial" | "warehouse" | "factory" | "manufacture" => BuildingUse::Industrial,
         "yes" if has_shop => BuildingUse::Mixed,
         "yes" if tag(tags, "amenity").is_some_and(|a| PUBLIC_AMENITIES.contains(&a)) => {
             BuildingUse::Public
         }
+        value => use_of_building_value(value),
+    }
+}
+
+/// Main use of a building from an OSM `building=*` value alone (also the vocabulary of
+/// the `type` property of other formats); unknown values are [`BuildingUse::Other`].
+pub(crate) fn use_of_building_value(value: &str) -> BuildingUse {
+    match value {
+        "apartments" | "residential" | "house" | "detached" | "dormitory" | "terrace"
+        | "semidetached_house" | "bungalow" | "cabin" | "farm" => BuildingUse::Residential,
+        "commercial" | "retail" | "office" | "hotel" | "supermarket" | "kiosk" | "bank" => {
+            BuildingUse::Commercial
+        }
+        "school" | "university" | "college" | "kindergarten" | "hospital" | "public" | "civic"
+        | "government" | "embassy" | "place_of_worship" | "church" | "cathedral" | "chapel"
+        | "temple" | "mosque" | "shrine" | "train_station" | "transportation" | "sports_hall"
+        | "museum" | "library" | "theatre" | "stadium" | "fire_station" | "police" | "toilets" => {
+            BuildingUse::Public
+        }
+        "industrial" | "warehouse" | "factory" | "manufacture" => BuildingUse::Industrial,
         _ => BuildingUse::Other,
     }
 }
@@ -229,6 +239,9 @@ mod tests {
         assert_eq!(u(&[("building", "yes")]), BuildingUse::Other);
         assert_eq!(u(&[("building", "garage")]), BuildingUse::Other);
         assert_eq!(u(&[("building", "museum")]), BuildingUse::Public);
+        assert_eq!(use_of_building_value("embassy"), BuildingUse::Public);
+        assert_eq!(use_of_building_value("bank"), BuildingUse::Commercial);
+        assert_eq!(use_of_building_value("garage"), BuildingUse::Other);
         assert_eq!(
             u(&[("building", "yes"), ("shop", "bakery")]),
             BuildingUse::Mixed
