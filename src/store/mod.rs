@@ -8,6 +8,7 @@
 
 mod auth;
 mod dialect;
+pub mod export_read;
 mod features;
 mod grid_edit;
 pub mod grid_fit;
