@@ -1,6 +1,7 @@
 //! Shared test fixtures: a fresh store per backend, the real data files, loopback servers.
 #![allow(dead_code)]
 
+pub mod gdal;
 pub mod osm_count;
 
 use std::path::PathBuf;
