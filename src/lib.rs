@@ -1,6 +1,7 @@
 //! wangge (网格): spatial service and web map for grid-based community governance.
 //!
-//! Data flows one way: [`import`] (and [`demo`]) → [`store`] → API ([`api`]) → web.
+//! Data flows one way: [`import`] (and [`demo`]) → [`store`] → API ([`api`]) → web, and
+//! [`store`] → [`export`] (GeoJSON and GeoPackage files).
 //! [`model`] is the shared vocabulary, [`crs`] converts coordinates for imports,
 //! [`geometry`] holds the small geometric helpers the others share.
 
@@ -9,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod crs;
 pub mod demo;
+pub mod export;
 pub mod geocode;
 pub mod geometry;
 pub mod import;

@@ -9,6 +9,7 @@
 mod amend;
 mod auth;
 mod dialect;
+pub mod export_read;
 mod features;
 mod grid_edit;
 pub mod grid_fit;
