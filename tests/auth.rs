@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::feature_ids as ids;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -104,15 +106,6 @@ async fn post(addr: SocketAddr, token: &str, path: &str, body: Value) -> (u16, V
         Some(body),
     )
     .await
-}
-
-fn ids(v: &Value) -> Vec<i64> {
-    v["features"]
-        .as_array()
-        .unwrap_or_else(|| panic!("not a feature collection: {v}"))
-        .iter()
-        .map(|f| f["id"].as_i64().unwrap())
-        .collect()
 }
 
 struct Users {

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::tile_of;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::SocketAddr;
 
@@ -75,16 +77,6 @@ async fn demo_server(store: &Store) -> (Server, String) {
     });
     let client = reqwest::Client::new();
     (Server { addr, client }, token)
-}
-
-/// The tile `(x, y)` at zoom `z` containing a longitude/latitude.
-fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
-    let n = f64::from(1u32 << z);
-    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
-    let lat = lat.to_radians();
-    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor()
-        as u32;
-    (x, y)
 }
 
 /// Longitude/latitude to tile coordinates of tile z/x/y.

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::multipolygon;
+
 use std::net::SocketAddr;
 
 use geo::{Area, BooleanOps, Distance, Euclidean, InteriorPoint, MultiPolygon, Validation};
@@ -30,12 +32,6 @@ async fn post(addr: SocketAddr, path: &str, body: Value) -> (u16, Value) {
 async fn get(addr: SocketAddr, path: &str) -> (u16, Value) {
     let r = common::get_url(&format!("http://{addr}{path}")).await;
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-}
-
-fn multipolygon(v: &Value) -> MultiPolygon<f64> {
-    let g: geojson::Geometry = serde_json::from_value(v.clone()).unwrap();
-    let g: geo::Geometry<f64> = g.try_into().unwrap();
-    wangge::geometry::into_multipolygon(g).unwrap()
 }
 
 /// The plan's grids as (id, code, boundary).

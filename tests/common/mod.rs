@@ -306,3 +306,32 @@ pub async fn session_cookie(addr: std::net::SocketAddr, username: &str, password
         .unwrap_or_else(|| panic!("no session cookie for {username}"))
         .to_string()
 }
+
+// ---- Reading replies.
+
+/// A GeoJSON geometry of a reply as a multipolygon.
+pub fn multipolygon(v: &serde_json::Value) -> geo::MultiPolygon<f64> {
+    let g: geojson::Geometry = serde_json::from_value(v.clone()).unwrap();
+    let g: geo::Geometry<f64> = g.try_into().unwrap();
+    wangge::geometry::into_multipolygon(g).unwrap()
+}
+
+/// The ids of a FeatureCollection's features, in order.
+pub fn feature_ids(v: &serde_json::Value) -> Vec<i64> {
+    v["features"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a feature collection: {v}"))
+        .iter()
+        .map(|f| f["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// The tile `(x, y)` at zoom `z` holding a longitude/latitude (Web Mercator tiling).
+pub fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
+    let lat = lat.to_radians();
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor()
+        as u32;
+    (x, y)
+}
