@@ -90,6 +90,13 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where a barrier line runs against the ground. At grade it separates what lies on
+    /// either side; on a bridge it is a crossing of what it spans; underground (a tunnel,
+    /// a covered or buried line, a negative layer) it separates nothing on the ground.
+    BarrierGrade { Ground, Bridge, Underground }
+}
+
+vocabulary! {
     /// Residence type of a person: registered (户籍) or floating population (流动人口).
     ResidenceType { Registered, Floating }
 }
@@ -271,6 +278,8 @@ pub struct BarrierRecord {
     /// Source class, e.g. `primary`, `river`, `rail`.
     pub class: String,
     pub name: Option<String>,
+    /// At grade, on a bridge or underground.
+    pub grade: BarrierGrade,
     pub geometry: MultiLineString<f64>,
 }
 

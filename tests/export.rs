@@ -156,7 +156,7 @@ async fn expected(db: &TestDb, layer: Layer) -> Expected {
             for b in s.barriers().await.unwrap() {
                 let p = json!({
                     "source_id": b.source_id, "kind": b.kind.as_ref(), "class": b.class,
-                    "name": b.name,
+                    "name": b.name, "grade": b.grade.as_ref(),
                 });
                 features.insert(b.id, (props(p), geo::Geometry::MultiLineString(b.geometry)));
             }

@@ -721,3 +721,95 @@ async fn virtual_grids_are_kept_apart_and_oversized_buildings_get_a_unit_split()
         );
     }
 }
+
+/// A square community with four buildings of 50 households on each side of a river that
+/// runs across it in ten segments, the river at `river_grade`, and optionally a road
+/// bridge over its middle segment; returns the number of grids a fresh draft gives.
+async fn grids_across_a_river(db: &common::TestDb, river_grade: &str, bridge: bool) -> usize {
+    let square = |x: f64, y: f64, d: f64| json!({"type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]]});
+    let features = |items: Vec<(Value, Value)>| {
+        json!({"type": "FeatureCollection", "features": items.into_iter().map(|(p, g)| {
+            json!({"type": "Feature", "properties": p, "geometry": g})
+        }).collect::<Vec<_>>()})
+    };
+    let communities = features(vec![(
+        json!({"id": "c", "name": "河两岸社区"}),
+        square(116.300, 40.000, 0.004),
+    )]);
+    let mut buildings = Vec::new();
+    for (row, y) in [(0, 40.0008), (1, 40.0030)] {
+        for i in 0..4 {
+            buildings.push((
+                json!({"id": format!("b{row}{i}"), "households": 50, "community": "c"}),
+                square(116.3004 + 0.0009 * f64::from(i), y, 0.0002),
+            ));
+        }
+    }
+    let river: Vec<[f64; 2]> = (0..=10)
+        .map(|i| [116.2995 + 0.0005 * f64::from(i), 40.002])
+        .collect();
+    let mut barriers = vec![(
+        json!({"id": "river", "kind": "waterway", "class": "river", "grade": river_grade}),
+        json!({"type": "LineString", "coordinates": river}),
+    )];
+    if bridge {
+        barriers.push((
+            json!({"id": "bridge", "kind": "road", "class": "primary", "bridge": "yes"}),
+            json!({"type": "LineString", "coordinates": [[116.3022, 40.0015], [116.3022, 40.0025]]}),
+        ));
+    }
+    use wangge::import::geojson::{GeoJsonOptions, Layer};
+    for (layer, name, body) in [
+        (Layer::Communities, "communities.geojson", communities),
+        (Layer::Buildings, "buildings.geojson", features(buildings)),
+        (Layer::Barriers, "barriers.geojson", features(barriers)),
+    ] {
+        let (_dir, path) = common::temp_file(name, body.to_string());
+        let options = GeoJsonOptions {
+            layer,
+            crs: None,
+            source: Some("river".into()),
+            skip_invalid: false,
+        };
+        wangge::import::import_geojson(&db.store, &path, &options, &Default::default())
+            .await
+            .unwrap_or_else(|e| panic!("{}: import {name}: {e}", db.name));
+    }
+    let community = db
+        .store
+        .regions(Some(RegionLevel::Community), None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.source_id == "c")
+        .unwrap();
+    let (addr, _) = serve(db.store.clone()).await;
+    let (s, draft) = post(
+        addr,
+        &format!("/api/communities/{}/plans", community.id),
+        json!({"warm_start": false, "seed": 1}),
+    )
+    .await;
+    assert_eq!(s, 201, "{}: {draft}", db.name);
+    draft["metrics"]["grid_count"].as_u64().unwrap() as usize
+}
+
+#[tokio::test]
+async fn a_river_at_grade_separates_grids_one_underground_or_bridged_does_not() {
+    for (grade, bridge, want) in [
+        ("ground", false, 2),
+        ("underground", false, 1),
+        ("ground", true, 1),
+    ] {
+        for db in common::both().await {
+            let got = grids_across_a_river(&db, grade, bridge).await;
+            assert_eq!(
+                got,
+                want,
+                "{}: a river {grade}{} gives {got} grids",
+                db.name,
+                if bridge { " with a bridge" } else { "" }
+            );
+        }
+    }
+}

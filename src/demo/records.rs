@@ -6,8 +6,8 @@ use super::frame::Frame;
 use super::layout::{Layout, LineClass};
 use super::names::ordinal;
 use crate::model::{
-    Address, AddressPointRecord, BarrierKind, BarrierRecord, BuildingRecord, Dataset, GridKind,
-    GridRecord, HouseholdCount, RegionLevel, RegionRecord,
+    Address, AddressPointRecord, BarrierGrade, BarrierKind, BarrierRecord, BuildingRecord, Dataset,
+    GridKind, GridRecord, HouseholdCount, RegionLevel, RegionRecord,
 };
 
 /// Code and name of the fictitious district (5101 is Chengdu, 99 is unused).
@@ -189,6 +189,7 @@ pub(super) fn barriers(ds: &mut Dataset, frame: &Frame, layout: &Layout, plan: &
             },
             class: line.class.tag().to_string(),
             name: Some(line.name.clone()),
+            grade: BarrierGrade::Ground,
             geometry: frame.line(&line.pts),
         });
     }

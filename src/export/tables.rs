@@ -71,11 +71,12 @@ const CAMERA_FIELDS: [Field; 8] = [
     field("status", T::Text),
 ];
 
-const BARRIER_FIELDS: [Field; 4] = [
+const BARRIER_FIELDS: [Field; 5] = [
     field("source_id", T::Text),
     field("kind", T::Text),
     field("class", T::Text),
     field("name", T::Text),
+    field("grade", T::Text),
 ];
 
 const ADDRESS_FIELDS: [Field; 7] = [
@@ -282,6 +283,7 @@ pub fn barrier_feature(b: Barrier) -> Feature {
             b.kind.as_ref().into(),
             b.class.into(),
             b.name.into(),
+            b.grade.as_ref().into(),
         ],
     }
 }

@@ -4,10 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use geo::{Intersects, MultiLineString};
 use serde::{Deserialize, Serialize};
 
 use crate::live::build_blocking;
-use crate::model::{GridKind, PlanStatus, RegionLevel};
+use crate::model::{BarrierGrade, GridKind, PlanStatus, RegionLevel};
 use crate::partition::solver::{self, Issue, Mode, Params, WarmStart};
 use crate::partition::tessellate::{self, BarrierLine, Site};
 mod split;
@@ -621,7 +622,10 @@ pub async fn propose(
 }
 
 /// The barrier lines near a community, hard where their class is one of the request's hard
-/// barrier classes (default [`DEFAULT_HARD_BARRIERS`]).
+/// barrier classes (default [`DEFAULT_HARD_BARRIERS`]) and they run at grade: a line in a
+/// tunnel or underground separates nothing on the ground, a line on a bridge is not a
+/// wall, and the bridge is a crossing of the hard lines it spans (their segments that it
+/// meets are left out).
 pub(crate) async fn barrier_lines(
     store: &Store,
     community: &Region,
@@ -634,7 +638,7 @@ pub(crate) async fn barrier_lines(
             .collect()
     });
     let bbox = crate::geometry::bbox(&community.boundary);
-    Ok(store
+    let near: Vec<_> = store
         .barriers()
         .await?
         .into_iter()
@@ -645,11 +649,58 @@ pub(crate) async fn barrier_lines(
                 maxx >= r.min().x && minx <= r.max().x && maxy >= r.min().y && miny <= r.max().y
             })
         })
-        .map(|b| BarrierLine {
-            hard: hard.iter().any(|h| h == &b.class),
-            line: b.geometry,
+        .collect();
+    let bridges: Vec<&MultiLineString<f64>> = near
+        .iter()
+        .filter(|b| b.grade == BarrierGrade::Bridge)
+        .map(|b| &b.geometry)
+        .collect();
+    Ok(near
+        .iter()
+        .map(|b| {
+            let hard = b.grade == BarrierGrade::Ground && hard.iter().any(|h| h == &b.class);
+            BarrierLine {
+                line: if hard {
+                    crossed_by_bridges(&b.geometry, &bridges)
+                } else {
+                    b.geometry.clone()
+                },
+                hard,
+            }
         })
         .collect())
+}
+
+/// `line` without the segments that a bridge meets: where a bridge spans a river or a
+/// railway, that stretch of it is a crossing.
+fn crossed_by_bridges(
+    line: &MultiLineString<f64>,
+    bridges: &[&MultiLineString<f64>],
+) -> MultiLineString<f64> {
+    if bridges.is_empty() {
+        return line.clone();
+    }
+    let mut parts = Vec::new();
+    for ls in line {
+        let mut current: Vec<geo::Coord<f64>> = Vec::new();
+        for segment in ls.lines() {
+            if bridges.iter().any(|b| b.intersects(&segment)) {
+                if current.len() >= 2 {
+                    parts.push(geo::LineString(std::mem::take(&mut current)));
+                }
+                current.clear();
+                continue;
+            }
+            if current.is_empty() {
+                current.push(segment.start);
+            }
+            current.push(segment.end);
+        }
+        if current.len() >= 2 {
+            parts.push(geo::LineString(current));
+        }
+    }
+    MultiLineString(parts)
 }
 
 /// The tessellation sites of buildings, in their order.
@@ -978,4 +1029,30 @@ pub async fn publish(
         .ok_or(PlanError::UnknownPlan(plan_id))?;
     debug_assert_eq!(published.status, PlanStatus::Published);
     Ok(published)
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{line_string, LineString, MultiLineString};
+
+    use super::crossed_by_bridges;
+
+    #[test]
+    fn a_bridge_opens_the_segment_of_the_river_it_spans() {
+        // A river of three segments along y = 0; a bridge crosses the middle one.
+        let river = MultiLineString(vec![line_string![
+            (x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 3.0, y: 0.0)
+        ]]);
+        let bridge = MultiLineString(vec![line_string![(x: 1.5, y: -0.5), (x: 1.5, y: 0.5)]]);
+        let open = crossed_by_bridges(&river, &[&bridge]);
+        let want: Vec<LineString<f64>> = vec![
+            line_string![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0)],
+            line_string![(x: 2.0, y: 0.0), (x: 3.0, y: 0.0)],
+        ];
+        assert_eq!(open.0, want);
+        // No bridge, or one elsewhere: the river is whole.
+        assert_eq!(crossed_by_bridges(&river, &[]), river);
+        let far = MultiLineString(vec![line_string![(x: 5.0, y: -1.0), (x: 5.0, y: 1.0)]]);
+        assert_eq!(crossed_by_bridges(&river, &[&far]), river);
+    }
 }

@@ -429,7 +429,7 @@ impl Store {
     ) -> Result<Vec<Barrier>, StoreError> {
         let d = self.dialect();
         let columns = format!(
-            "t.id, t.source_id, t.kind, t.class, t.name, {} AS geom",
+            "t.id, t.source_id, t.kind, t.class, t.name, t.grade, {} AS geom",
             d.geom_out("t.geom")
         );
         let (sql, vals) = rows.selection("barriers", d).page(&columns, after, limit);

@@ -219,7 +219,7 @@ impl Store {
     /// Every barrier line, by id.
     pub async fn barriers(&self) -> Result<Vec<Barrier>, StoreError> {
         let sql = format!(
-            "SELECT id, source_id, kind, class, name, {} AS geom FROM barriers ORDER BY id",
+            "SELECT id, source_id, kind, class, name, grade, {} AS geom FROM barriers ORDER BY id",
             self.dialect().geom_out("geom")
         );
         decode_all::<BarrierRow, _>(self.fetch_all(&sql, vec![], "listing barriers").await?)

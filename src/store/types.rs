@@ -104,6 +104,8 @@ pub struct Barrier {
     pub kind: BarrierKind,
     pub class: String,
     pub name: Option<String>,
+    /// At grade, on a bridge or underground.
+    pub grade: BarrierGrade,
     #[serde(skip)]
     pub geometry: MultiLineString<f64>,
 }
@@ -377,6 +379,7 @@ pub(crate) struct BarrierRow {
     kind: String,
     class: String,
     name: Option<String>,
+    grade: String,
     geom: Vec<u8>,
 }
 
@@ -400,6 +403,7 @@ impl TryFrom<BarrierRow> for Barrier {
         };
         Ok(Barrier {
             kind: parse_enum("barriers", r.id, &r.kind)?,
+            grade: parse_enum("barriers", r.id, &r.grade)?,
             geometry,
             id: r.id,
             source_id: r.source_id,

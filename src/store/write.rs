@@ -603,6 +603,7 @@ impl Writer {
                     ("kind", Val::text(b.kind.as_ref())),
                     ("class", Val::text(&b.class)),
                     ("name", opt_text(&b.name)),
+                    ("grade", Val::text(b.grade.as_ref())),
                     (
                         "geom",
                         Val::Geom(Geometry::MultiLineString(b.geometry.clone())),

@@ -7,7 +7,7 @@ use geo::{Geometry, MultiLineString};
 use super::props::Props;
 use super::Layer;
 use crate::geometry::{check_storable, into_multipolygon, type_name};
-use crate::import::osm::tags::use_of_building_value;
+use crate::import::osm::tags::{barrier_grade, use_of_building_value};
 use crate::model::*;
 
 fn names<T: strum::VariantArray + AsRef<str> + 'static>() -> Vec<&'static str> {
@@ -121,6 +121,7 @@ pub(super) fn push_record(
                     .text(&["class", "highway", "kind_detail", "kind"])
                     .unwrap_or_else(|| kind.to_string()),
                 name: props.text(&["name", "name:zh"]),
+                grade: grade_of(props)?,
                 source_id,
             });
         }
@@ -175,4 +176,16 @@ fn building(
         households,
         source_id,
     })
+}
+
+/// A barrier's grade: the `grade` property (`ground`, `bridge`, `underground`), else the
+/// OSM tags an export of OSM data carries (`tunnel`, `bridge`, `layer`, `covered`,
+/// `location`).
+fn grade_of(props: &Props<'_>) -> Result<BarrierGrade, String> {
+    match props.text(&["grade"]) {
+        Some(g) => g
+            .parse()
+            .map_err(|_| format!("grade \"{g}\" is not one of ground, bridge, underground")),
+        None => Ok(barrier_grade(|k| props.text(&[k]))),
+    }
 }

@@ -6,7 +6,9 @@ use geo::{Coord, LineString, MultiLineString, Point};
 
 use super::assemble::{relation_area, way_area};
 use super::elements::{tag, OsmData, Relation, Tags, Way};
-use super::tags::{address, building_use, name, parse_direction, parse_height, parse_levels};
+use super::tags::{
+    address, barrier_grade, building_use, name, parse_direction, parse_height, parse_levels,
+};
 use super::{CommunitySource, OsmOptions, OsmRead, Skipped};
 use crate::model::{
     AddressPointRecord, BarrierKind, BarrierRecord, BuildingRecord, CameraRecord, CameraStatus,
@@ -191,6 +193,7 @@ impl Converter<'_> {
                     kind,
                     class: class.to_owned(),
                     name: tag(&way.tags, "name").map(str::to_owned),
+                    grade: barrier_grade(|k| tag(&way.tags, k).map(str::to_owned)),
                     geometry,
                 }),
                 Err(reason) => self.skip(&id, "barrier", reason),

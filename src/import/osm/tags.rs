@@ -1,7 +1,7 @@
 //! Interpretation of OSM tag values: levels, heights, directions, building use, addresses.
 
 use super::elements::tag;
-use crate::model::{Address, BuildingUse};
+use crate::model::{Address, BarrierGrade, BuildingUse};
 
 /// The number at the start of `s` (digits with an optional fraction), if any.
 fn leading_number(s: &str) -> Option<f64> {
@@ -137,6 +137,27 @@ pub(crate) fn use_of_building_value(value: &str) -> BuildingUse {
     }
 }
 
+/// Where a line runs against the ground, from the OSM tags `tunnel`, `covered`,
+/// `location`, `layer` and `bridge` (`tag` answers a key's value): underground when it is
+/// in a tunnel, covered, underground or underwater, or on a negative layer; on a bridge
+/// when `bridge` is set; else at grade. A value `no` is no tag.
+pub(crate) fn barrier_grade(tag: impl Fn(&str) -> Option<String>) -> BarrierGrade {
+    let set = |key: &str| tag(key).is_some_and(|v| v != "no");
+    let below_ground = matches!(
+        tag("location").as_deref(),
+        Some("underground" | "underwater")
+    ) || tag("layer")
+        .and_then(|l| l.trim().parse::<i32>().ok())
+        .is_some_and(|l| l < 0);
+    if set("tunnel") || tag("covered").as_deref() == Some("yes") || below_ground {
+        BarrierGrade::Underground
+    } else if set("bridge") {
+        BarrierGrade::Bridge
+    } else {
+        BarrierGrade::Ground
+    }
+}
+
 /// The address of an element's `addr:*` tags.
 pub(crate) fn address(tags: &[(String, String)]) -> Address {
     let own = |key: &str| tag(tags, key).map(str::to_owned);
@@ -226,6 +247,51 @@ mod tests {
         assert_eq!(parse_direction(""), None);
         let tiny = parse_direction("-0.0000000000000001").unwrap_or(-1.0);
         assert!((0.0..360.0).contains(&tiny));
+    }
+
+    #[test]
+    fn grades() {
+        let g = |pairs: &[(&str, &str)]| {
+            let t = tags(pairs);
+            barrier_grade(|k| tag(&t, k).map(str::to_owned))
+        };
+        assert_eq!(g(&[("highway", "primary")]), BarrierGrade::Ground);
+        assert_eq!(
+            g(&[("railway", "subway"), ("tunnel", "yes")]),
+            BarrierGrade::Underground
+        );
+        assert_eq!(
+            g(&[("highway", "trunk"), ("tunnel", "building_passage")]),
+            BarrierGrade::Underground
+        );
+        assert_eq!(
+            g(&[("railway", "subway"), ("layer", "-2")]),
+            BarrierGrade::Underground
+        );
+        assert_eq!(
+            g(&[("waterway", "canal"), ("covered", "yes")]),
+            BarrierGrade::Underground
+        );
+        assert_eq!(
+            g(&[("railway", "rail"), ("location", "underground")]),
+            BarrierGrade::Underground
+        );
+        assert_eq!(
+            g(&[
+                ("highway", "motorway"),
+                ("bridge", "viaduct"),
+                ("layer", "1")
+            ]),
+            BarrierGrade::Bridge
+        );
+        assert_eq!(
+            g(&[("highway", "primary"), ("bridge", "no"), ("tunnel", "no")]),
+            BarrierGrade::Ground
+        );
+        assert_eq!(
+            g(&[("highway", "primary"), ("layer", "1")]),
+            BarrierGrade::Ground
+        );
     }
 
     #[test]

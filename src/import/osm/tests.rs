@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use geo::Area;
 
 use super::*;
-use crate::model::{BarrierKind, BuildingUse, CameraStatus, RegionLevel};
+use crate::model::{BarrierGrade, BarrierKind, BuildingUse, CameraStatus, RegionLevel};
 
 /// Writes `content` to a temporary file named `name`.
 fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -377,8 +377,20 @@ fn address_points_and_barriers() {
             &[n(0, 0), n(4, 0)],
             &[("highway", "primary"), ("name", "成府路")],
         )
-        + &way(71, &[n(0, 1), n(4, 1)], &[("highway", "motorway_link")])
-        + &way(72, &[n(0, 2), n(4, 2)], &[("railway", "subway")])
+        + &way(
+            71,
+            &[n(0, 1), n(4, 1)],
+            &[
+                ("highway", "motorway_link"),
+                ("bridge", "yes"),
+                ("layer", "1"),
+            ],
+        )
+        + &way(
+            72,
+            &[n(0, 2), n(4, 2)],
+            &[("railway", "subway"), ("tunnel", "yes")],
+        )
         + &way(73, &[n(0, 3), n(4, 3)], &[("waterway", "canal")])
         + &way(74, &[n(0, 4), n(4, 4)], &[("highway", "footway")])
         + &way(75, &[n(0, 4), 9999], &[("highway", "service")])
@@ -396,20 +408,21 @@ fn address_points_and_barriers() {
     assert_eq!(a[1].address.compound.as_deref(), Some("荷清苑"));
     assert!(a.iter().all(|a| a.building.is_none()));
 
-    let kinds: Vec<(&str, BarrierKind, &str)> = read
+    let kinds: Vec<(&str, BarrierKind, &str, BarrierGrade)> = read
         .dataset
         .barriers
         .iter()
-        .map(|b| (b.source_id.as_str(), b.kind, b.class.as_str()))
+        .map(|b| (b.source_id.as_str(), b.kind, b.class.as_str(), b.grade))
         .collect();
+    use BarrierGrade::{Bridge, Ground, Underground};
     assert_eq!(
         kinds,
         [
-            ("w70", BarrierKind::Road, "primary"),
-            ("w71", BarrierKind::Road, "motorway_link"),
-            ("w72", BarrierKind::Railway, "subway"),
-            ("w73", BarrierKind::Waterway, "canal"),
-            ("w76", BarrierKind::Road, "residential"),
+            ("w70", BarrierKind::Road, "primary", Ground),
+            ("w71", BarrierKind::Road, "motorway_link", Bridge),
+            ("w72", BarrierKind::Railway, "subway", Underground),
+            ("w73", BarrierKind::Waterway, "canal", Ground),
+            ("w76", BarrierKind::Road, "residential", Ground),
         ]
     );
     assert_eq!(read.dataset.barriers[0].name.as_deref(), Some("成府路"));
